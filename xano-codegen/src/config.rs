@@ -1,0 +1,165 @@
+//! `xano.toml`: the project settings shared by the CLI, build.rs and the macro.
+
+use crate::error::{Error, Result};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for in the current directory.
+pub const FILE_NAME: &str = "xano.toml";
+
+/// The parsed `xano.toml`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// The `[xano]` table.
+    #[serde(default)]
+    pub xano: XanoSection,
+}
+
+/// The `[xano]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct XanoSection {
+    /// The instance host or custom domain.
+    pub instance: Option<String>,
+    /// The workspace id or name.
+    pub workspace: Option<WorkspaceRef>,
+    /// The branch label (default: live).
+    pub branch: Option<String>,
+    /// Which API groups (default: all).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Where fetched specs and `xano.lock` live (default `specs`).
+    pub specs: Option<PathBuf>,
+    /// Where `generate` writes without `-o` (default `src/xano.rs`).
+    pub out: Option<PathBuf>,
+    /// Endpoints that also get a streaming variant, as `"POST /chat"`.
+    #[serde(default)]
+    pub stream: Vec<String>,
+}
+
+/// A workspace given by id or by name.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(untagged)]
+pub enum WorkspaceRef {
+    /// The numeric id.
+    Id(u64),
+    /// The name.
+    Name(String),
+}
+
+/// A loaded config and the directory its relative paths are relative to.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The settings.
+    pub config: Config,
+    /// The directory holding `xano.toml`.
+    pub root: PathBuf,
+}
+
+impl Project {
+    /// Reads `xano.toml` from `dir`.
+    pub fn load(dir: &Path) -> Result<Project> {
+        let path = dir.join(FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|source| Error::Read {
+            path: path.clone(),
+            source,
+        })?;
+        let config = Config::parse(&path.display().to_string(), &text)?;
+        Ok(Project {
+            config,
+            root: dir.to_owned(),
+        })
+    }
+
+    /// The specs directory.
+    pub fn specs_dir(&self) -> PathBuf {
+        self.root
+            .join(self.config.xano.specs.as_deref().unwrap_or(Path::new("specs")))
+    }
+
+    /// The output file.
+    pub fn out_path(&self) -> PathBuf {
+        self.root
+            .join(self.config.xano.out.as_deref().unwrap_or(Path::new("src/xano.rs")))
+    }
+
+    /// The spec files to generate from: every `*.json` in the specs directory, by name.
+    pub fn spec_files(&self) -> Result<Vec<PathBuf>> {
+        let dir = self.specs_dir();
+        let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        let mut files = Vec::new();
+        for entry in entries {
+            let entry = entry.map_err(|source| Error::Read {
+                path: dir.clone(),
+                source,
+            })?;
+            let path = entry.path();
+            if path.extension().is_some_and(|ext| ext == "json") {
+                files.push(path);
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Err(Error::Config {
+                file: dir.display().to_string(),
+                message: "no *.json specs here: run `xano-codegen fetch` or copy a spec in".into(),
+            });
+        }
+        Ok(files)
+    }
+}
+
+impl Config {
+    /// Parses `xano.toml` text; errors name the file and line.
+    pub fn parse(file: &str, text: &str) -> Result<Config> {
+        toml::from_str(text).map_err(|err| {
+            let line = err
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            Error::Config {
+                file: match line {
+                    Some(line) => format!("{file}:{line}"),
+                    None => file.to_owned(),
+                },
+                message: err.message().to_owned(),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_design_example() {
+        let config = Config::parse(
+            "xano.toml",
+            r#"
+[xano]
+instance = "x8d0-doy0-xx99.n0.xano.io"
+workspace = 2
+branch = "dev"
+groups = ["Authentication", "Public API"]
+specs = "specs"
+out = "src/xano.rs"
+stream = ["POST /chat"]
+"#,
+        )
+        .unwrap();
+        assert_eq!(config.xano.workspace, Some(WorkspaceRef::Id(2)));
+        assert_eq!(config.xano.stream, ["POST /chat"]);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let err = Config::parse("xano.toml", "[xano]\ninstance = 1\nbogus = true\n").unwrap_err();
+        assert!(err.to_string().starts_with("xano.toml:2:"), "{err}");
+        let err = Config::parse("xano.toml", "[xano]\nbogus = true\n").unwrap_err();
+        assert!(err.to_string().contains("xano.toml:2"), "{err}");
+    }
+}

@@ -1,0 +1,484 @@
+//! Stage 5 — emit: the IR becomes Rust tokens.
+//!
+//! No decisions are made here beyond spelling: every name, type and encoding was
+//! chosen by `model`. The output is identical for the CLI, build.rs and the macro.
+
+use crate::model::{
+    ApiGroup, BodyKind, Endpoint, EnumDef, Field, Location, Role, StructDef, TypeDef, TypeKind,
+    TypeRef, TypeSpace,
+};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
+use quote::{format_ident, quote};
+
+/// The whole module of one API group: `pub mod <group> { … }`.
+pub fn group_module(group: &ApiGroup) -> TokenStream {
+    let module = ident(&group.module);
+    let body = group_items(group);
+    quote! {
+        pub mod #module {
+            #body
+        }
+    }
+}
+
+/// The items of one API group's module (a file's content in directory mode).
+pub fn group_items(group: &ApiGroup) -> TokenStream {
+    let mut module_doc = format!("The `{}` API group.", group.title);
+    if let Some(description) = &group.description {
+        module_doc.push_str("\n\n");
+        module_doc.push_str(description);
+    }
+    let module_doc = inner_doc(&module_doc);
+
+    let defs = group.types.defs();
+    let needs_serialize = defs.iter().any(derives_serialize);
+    let needs_deserialize = defs.iter().any(|def| match &def.kind {
+        TypeKind::Struct(s) => s.role == Role::Response,
+        TypeKind::Enum(_) => true,
+    });
+    let serde_use = match (needs_serialize, needs_deserialize) {
+        (true, true) => quote!(use xano_runtime::serde::{Deserialize, Serialize};),
+        (true, false) => quote!(use xano_runtime::serde::Serialize;),
+        (false, true) => quote!(use xano_runtime::serde::Deserialize;),
+        (false, false) => quote!(),
+    };
+
+    let base_path = &group.base_path;
+    let base_doc = doc(&format!("The path of the `{}` API group on its Xano instance.", group.title));
+    let origin = group.origin.as_ref().map(|origin| {
+        let origin_doc = doc(
+            "The instance origin the spec was published from: pass it (or your custom \
+             domain) to `xano_runtime::Client::builder`.",
+        );
+        quote! {
+            #origin_doc
+            pub const ORIGIN: &str = #origin;
+        }
+    });
+    let client_doc = doc(&format!(
+        "Typed calls to the `{}` API group: one async method per endpoint.",
+        group.title
+    ));
+    let endpoints = group.endpoints.iter().map(|e| endpoint_fn(e, &group.types));
+
+    // Types and the Input/Output aliases, sorted by name so checked-in diffs stay small.
+    let mut items: Vec<(String, TokenStream)> = defs
+        .iter()
+        .map(|def| (def.name.clone(), type_def(def, &group.types)))
+        .collect();
+    for endpoint in &group.endpoints {
+        items.extend(alias(&endpoint.output_name, &endpoint.output, &group.types, endpoint, "Output"));
+        if let Some(input) = &endpoint.input {
+            items.extend(alias(&input.name, &input.ty, &group.types, endpoint, "Input"));
+        }
+    }
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let items = items.into_iter().map(|(_, tokens)| tokens);
+
+    quote! {
+        #module_doc
+        #serde_use
+
+        #base_doc
+        pub const API_GROUP: &str = #base_path;
+        #origin
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            client: xano_runtime::Client,
+        }
+
+        impl Client {
+            /// A client for this API group on `client`'s instance, sharing its session
+            /// and settings.
+            pub fn new(client: &xano_runtime::Client) -> Self {
+                Self { client: client.clone() }
+            }
+
+            #(#endpoints)*
+        }
+
+        #(#items)*
+    }
+}
+
+/// `pub type <Name> = <type>;` unless the type already carries the name.
+fn alias(
+    name: &str,
+    ty: &TypeRef,
+    types: &TypeSpace,
+    endpoint: &Endpoint,
+    what: &str,
+) -> Option<(String, TokenStream)> {
+    if let TypeRef::Named(id) = ty {
+        if types.name(*id) == name {
+            return None;
+        }
+    }
+    let alias_doc = doc(&format!(
+        "{what} of `{} {}`.",
+        endpoint.method.as_str(),
+        endpoint.path
+    ));
+    let alias_ident = ident(name);
+    let target = type_tokens(ty, types);
+    Some((
+        name.to_owned(),
+        quote! {
+            #alias_doc
+            pub type #alias_ident = #target;
+        },
+    ))
+}
+
+fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
+    let mut text = endpoint.doc.join("\n\n");
+    if !text.is_empty() {
+        text.push_str("\n\n");
+    }
+    text.push_str(&format!(
+        "`{} {}` — {}.",
+        endpoint.method.as_str(),
+        endpoint.path,
+        if endpoint.auth {
+            "requires authentication"
+        } else {
+            "public"
+        }
+    ));
+    let fn_doc = doc(&text);
+    let fn_name = ident(&endpoint.fn_name);
+    let method = format_ident!("{}", endpoint.method.as_str());
+
+    let args = endpoint.path_params.iter().map(|param| {
+        let name = ident(&param.ident);
+        let ty = match param.ty {
+            TypeRef::String => quote!(&str),
+            _ => type_tokens(&param.ty, types),
+        };
+        quote!(#name: #ty)
+    });
+    let input_arg = endpoint.input.as_ref().map(|input| {
+        let ty = ident(&input.name);
+        quote!(input: &#ty)
+    });
+    let output = ident(&endpoint.output_name);
+
+    let mut calls = Vec::new();
+    if endpoint.auth {
+        calls.push(quote!(.auth()));
+    }
+    if let Some(input) = &endpoint.input {
+        let fields = match &input.ty {
+            TypeRef::Named(id) => match &types.get(*id).kind {
+                TypeKind::Struct(def) => Some(def),
+                TypeKind::Enum(_) => None,
+            },
+            _ => None,
+        };
+        match fields {
+            Some(def) => calls.extend(input_calls(def, input.body)),
+            None => match input.body {
+                BodyKind::Multipart => calls.push(quote!(.field("body", input))),
+                _ => calls.push(quote!(.json(input))),
+            },
+        }
+    }
+
+    let path = path_expr(endpoint);
+    quote! {
+        #fn_doc
+        pub async fn #fn_name(&self, #(#args,)* #input_arg) -> Result<#output, xano_runtime::Error> {
+            self.client
+                .request(xano_runtime::Method::#method, API_GROUP, #path)
+                #(#calls)*
+                .send()
+                .await
+        }
+    }
+}
+
+/// The calls that put an Input struct's fields where they belong.
+fn input_calls(def: &StructDef, body: BodyKind) -> Vec<TokenStream> {
+    let mut calls = Vec::new();
+    let has_body_fields = def.fields.iter().any(|f| f.location == Location::Body);
+    for field in &def.fields {
+        let name = &field.name;
+        let value = ident(&field.ident);
+        match field.location {
+            Location::Query => calls.push(quote!(.query(#name, &input.#value))),
+            Location::Header => calls.push(quote!(.header(#name, &input.#value))),
+            Location::WholeBody => calls.push(match body {
+                BodyKind::Multipart => quote!(.field(#name, &input.#value)),
+                _ => quote!(.json(&input.#value)),
+            }),
+            Location::Body if body == BodyKind::Multipart => {
+                if field.ty.holds_file() {
+                    let part = if is_list(&field.ty) {
+                        format!("{name}[]")
+                    } else {
+                        name.clone()
+                    };
+                    calls.push(quote!(.file(#part, &input.#value)));
+                } else {
+                    calls.push(quote!(.field(#name, &input.#value)));
+                }
+            }
+            Location::Body => {}
+        }
+    }
+    if has_body_fields && body == BodyKind::Json {
+        calls.push(quote!(.json(input)));
+    }
+    calls
+}
+
+fn is_list(ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Vec(_) => true,
+        TypeRef::Option(inner) => is_list(inner),
+        _ => false,
+    }
+}
+
+/// `"/auth/me"`, or `&format!("/user/{user_id}")` with string parameters
+/// percent-encoded.
+fn path_expr(endpoint: &Endpoint) -> TokenStream {
+    if endpoint.path_params.is_empty() {
+        let path = &endpoint.path;
+        return quote!(#path);
+    }
+    let inline = endpoint
+        .path_params
+        .iter()
+        .all(|p| p.ty != TypeRef::String && !p.ident.starts_with("r#"));
+    let mut template = String::new();
+    let mut args = Vec::new();
+    for segment in endpoint.path.split_inclusive('/') {
+        let (body, slash) = match segment.strip_suffix('/') {
+            Some(body) => (body, "/"),
+            None => (segment, ""),
+        };
+        let param = body
+            .strip_prefix('{')
+            .and_then(|s| s.strip_suffix('}'))
+            .and_then(|name| endpoint.path_params.iter().find(|p| p.name == name));
+        match param {
+            Some(param) if inline => {
+                template.push('{');
+                template.push_str(&param.ident);
+                template.push('}');
+            }
+            Some(param) => {
+                template.push_str("{}");
+                let value = ident(&param.ident);
+                args.push(match param.ty {
+                    TypeRef::String => quote!(xano_runtime::encode_path_segment(#value)),
+                    _ => quote!(#value),
+                });
+            }
+            None => template.push_str(&body.replace('{', "{{").replace('}', "}}")),
+        }
+        template.push_str(slash);
+    }
+    quote!(&format!(#template #(, #args)*))
+}
+
+fn derives_serialize(def: &TypeDef) -> bool {
+    match &def.kind {
+        TypeKind::Struct(s) => !(s.role == Role::Request && s.has_file()),
+        TypeKind::Enum(_) => true,
+    }
+}
+
+fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
+    match &def.kind {
+        TypeKind::Struct(s) => struct_def(def, s, types),
+        TypeKind::Enum(e) => enum_def(def, e),
+    }
+}
+
+fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
+    let name = ident(&def.name);
+    let type_doc = def.doc.as_deref().map(doc);
+    let has_body = s.fields.iter().any(|f| matches!(f.location, Location::Body | Location::WholeBody));
+    let serde = derives_serialize(def) || s.role == Role::Response;
+    let fields = s
+        .fields
+        .iter()
+        .map(|field| struct_field(field, s.role, has_body, serde, types));
+    match s.role {
+        Role::Response => quote! {
+            #type_doc
+            #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+            #[serde(crate = "xano_runtime::serde")]
+            pub struct #name {
+                #(#fields)*
+                /// Fields the spec does not list.
+                #[serde(flatten)]
+                pub extra: xano_runtime::JsonMap,
+            }
+        },
+        Role::Request => {
+            let all_optional = s.fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
+            let default = all_optional.then(|| quote!(Default,));
+            let serde = derives_serialize(def).then(|| {
+                quote! {
+                    #[derive(Serialize)]
+                    #[serde(crate = "xano_runtime::serde")]
+                }
+            });
+            quote! {
+                #type_doc
+                #[derive(Debug, Clone, #default PartialEq)]
+                #serde
+                pub struct #name {
+                    #(#fields)*
+                }
+            }
+        }
+    }
+}
+
+fn struct_field(
+    field: &Field,
+    role: Role,
+    struct_has_body: bool,
+    serde: bool,
+    types: &TypeSpace,
+) -> TokenStream {
+    let field_doc = field.doc.as_deref().map(doc);
+    let name = ident(&field.ident);
+    let ty = type_tokens(&field.ty, types);
+    if !serde {
+        // A multipart input (it holds files) is sent field by field, not derived.
+        return quote! {
+            #field_doc
+            pub #name: #ty,
+        };
+    }
+    let mut serde_args = Vec::new();
+    if crate::model::naming::serde_name(&field.ident) != field.name {
+        let wire = &field.name;
+        serde_args.push(quote!(rename = #wire));
+    }
+    if role == Role::Request {
+        if struct_has_body && matches!(field.location, Location::Query | Location::Header) {
+            // Sent by `.query(..)`/`.header(..)`, not in the JSON body.
+            serde_args.push(quote!(skip));
+        } else if field.skip_if_none {
+            serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        }
+    }
+    let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
+    quote! {
+        #field_doc
+        #serde_attr
+        pub #name: #ty,
+    }
+}
+
+fn enum_def(def: &TypeDef, e: &EnumDef) -> TokenStream {
+    let name = ident(&def.name);
+    let type_doc = def.doc.as_deref().map(doc);
+    let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.ident)).collect();
+    let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    quote! {
+        #type_doc
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+        pub enum #name {
+            #(#variants,)*
+            /// A value this client does not know (yet).
+            Other(String),
+        }
+
+        impl #name {
+            /// The value as Xano sends it.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(Self::#variants => #values,)*
+                    Self::Other(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#values => Self::#variants,)*
+                    _ => Self::Other(value),
+                }
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::Other(value) => value,
+                    known => known.as_str().to_owned(),
+                }
+            }
+        }
+    }
+}
+
+fn type_tokens(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::I64 => quote!(i64),
+        TypeRef::F64 => quote!(f64),
+        TypeRef::Bool => quote!(bool),
+        TypeRef::Json => quote!(xano_runtime::Json),
+        TypeRef::File => quote!(xano_runtime::File),
+        TypeRef::Vec(inner) => {
+            let inner = type_tokens(inner, types);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Option(inner) => {
+            let inner = type_tokens(inner, types);
+            quote!(Option<#inner>)
+        }
+        TypeRef::Named(id) => {
+            let name = ident(types.name(*id));
+            quote!(#name)
+        }
+    }
+}
+
+/// An identifier, raw when it is spelled `r#…`.
+pub(crate) fn ident(name: &str) -> Ident {
+    match name.strip_prefix("r#") {
+        Some(raw) => Ident::new_raw(raw, Span::call_site()),
+        None => Ident::new(name, Span::call_site()),
+    }
+}
+
+/// `#[doc = "…"]` lines; prettyplease prints them as `///`.
+fn doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        let literal = Literal::string(&line);
+        quote!(#[doc = #literal])
+    });
+    quote!(#(#lines)*)
+}
+
+/// `#![doc = "…"]` lines for a module.
+fn inner_doc(text: &str) -> TokenStream {
+    let lines = text.lines().map(|line| {
+        let line = if line.is_empty() {
+            String::new()
+        } else {
+            format!(" {line}")
+        };
+        let literal = Literal::string(&line);
+        quote!(#![doc = #literal])
+    });
+    quote!(#(#lines)*)
+}

@@ -1,0 +1,149 @@
+//! # xano-codegen
+//!
+//! Turns the OpenAPI specs that Xano publishes for each API group into typed async
+//! Rust clients built on [`xano-runtime`](https://docs.rs/xano-runtime).
+//!
+//! One pipeline serves the CLI, `build.rs` and the `generate!` macro, so all three
+//! produce the same code for the same input:
+//!
+//! ```text
+//! source ─▶ normalize ─▶ parse ─▶ model ─▶ emit ─▶ write
+//! bytes     Xano quirks   openapiv3  IR       tokens   prettyplease + atomic write
+//! ```
+//!
+//! ```no_run
+//! let spec = xano_codegen::source::RawSpec::from_path("specs/auth.json".as_ref())?;
+//! let generation = xano_codegen::generate(&[spec], &xano_codegen::Settings::default())?;
+//! std::fs::write("src/xano.rs", generation.to_file_source()?).unwrap();
+//! # Ok::<(), xano_codegen::Error>(())
+//! ```
+
+pub mod config;
+pub mod emit;
+pub mod error;
+pub mod model;
+pub mod normalize;
+pub mod parse;
+pub mod source;
+pub mod write;
+
+pub use error::{Error, Result};
+pub use model::ApiGroup;
+pub use normalize::Note;
+pub use source::RawSpec;
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// Generator settings shared by every entry point.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    module_names: Vec<(String, String)>,
+}
+
+impl Settings {
+    /// Names the module of the group whose spec `origin` (path or URL) is, instead of
+    /// deriving it from the group's title.
+    pub fn with_module_name(&mut self, origin: impl Into<String>, module: impl Into<String>) -> &mut Self {
+        self.module_names.push((origin.into(), module.into()));
+        self
+    }
+}
+
+/// One spec after `normalize` and `parse`.
+#[derive(Debug)]
+pub struct ParsedSpec {
+    /// The spec as loaded.
+    pub raw: RawSpec,
+    /// The repaired document (what `xano-codegen normalize` writes).
+    pub normalized: serde_json::Value,
+    /// The repairs made.
+    pub notes: Vec<Note>,
+    /// The typed document.
+    pub openapi: openapiv3::OpenAPI,
+}
+
+/// Runs `normalize` and `parse` on one spec.
+pub fn parse_spec(raw: RawSpec) -> Result<ParsedSpec> {
+    let mut normalized = raw.json.clone();
+    let notes = normalize::normalize(&mut normalized);
+    let openapi = parse::parse(&raw.origin, &normalized)?;
+    Ok(ParsedSpec {
+        raw,
+        normalized,
+        notes,
+        openapi,
+    })
+}
+
+/// The result of generating one or more specs: one [`ApiGroup`] each.
+#[derive(Debug)]
+pub struct Generation {
+    /// The groups, in input order; module names are unique.
+    pub groups: Vec<ApiGroup>,
+    /// Per spec (by origin), the repairs `normalize` made.
+    pub notes: Vec<(String, Vec<Note>)>,
+}
+
+/// Generates clients for `specs` (each its own module).
+pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
+    let mut groups = Vec::with_capacity(specs.len());
+    let mut notes = Vec::with_capacity(specs.len());
+    let mut modules = model::naming::UniqueNames::default();
+    for raw in specs {
+        let parsed = parse_spec(raw.clone())?;
+        let options = model::ModelOptions {
+            module_name: settings
+                .module_names
+                .iter()
+                .find(|(origin, _)| *origin == raw.origin)
+                .map(|(_, module)| module.clone()),
+        };
+        let mut group = model::build(&raw.origin, &parsed.openapi, &raw.sha256, &options)?;
+        group.module = modules.claim(&group.module, "_");
+        notes.push((raw.origin.clone(), parsed.notes));
+        groups.push(group);
+    }
+    Ok(Generation { groups, notes })
+}
+
+impl Generation {
+    /// Every group as `pub mod <group> { … }`: what the macro expands to.
+    pub fn tokens(&self) -> TokenStream {
+        let modules = self.groups.iter().map(emit::group_module);
+        quote!(#(#modules)*)
+    }
+
+    /// One formatted file holding every group's module, with the header.
+    pub fn to_file_source(&self) -> Result<String> {
+        let specs: Vec<(&str, &str)> = self
+            .groups
+            .iter()
+            .map(|g| (g.title.as_str(), g.sha256.as_str()))
+            .collect();
+        write::format_source(&write::header(&specs), self.tokens())
+    }
+
+    /// One formatted file per group (`<module>.rs`) plus a `mod.rs` declaring them.
+    pub fn to_dir_sources(&self) -> Result<Vec<(String, String)>> {
+        let mut files = Vec::with_capacity(self.groups.len() + 1);
+        let mut mods = Vec::new();
+        for group in &self.groups {
+            let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
+            let source = write::format_source(&header, emit::group_items(group))?;
+            files.push((format!("{}.rs", model::naming::serde_name(&group.module)), source));
+            let module = emit::ident(&group.module);
+            mods.push(quote!(pub mod #module;));
+        }
+        let specs: Vec<(&str, &str)> = self
+            .groups
+            .iter()
+            .map(|g| (g.title.as_str(), g.sha256.as_str()))
+            .collect();
+        files.push((
+            "mod.rs".to_owned(),
+            write::format_source(&write::header(&specs), quote!(#(#mods)*))?,
+        ));
+        Ok(files)
+    }
+}

@@ -1,0 +1,201 @@
+//! Rust identifiers from Xano names: operation names from method + path, field and
+//! type names from property names, with keywords and odd characters handled.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Keywords of every edition; `gen` is reserved since 2024.
+const KEYWORDS: [&str; 52] = [
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
+    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
+    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
+    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: [&str; 5] = ["crate", "self", "Self", "super", "_"];
+
+/// The operation name DESIGN.md fixes: snake_case of method and path, path
+/// parameters as `by_<param>`, other characters dropped, trailing slash ignored.
+/// `GET /user/{user_id}` → `get_user_by_user_id`.
+pub fn operation_name(method: &str, path: &str) -> String {
+    let mut name = method.to_ascii_lowercase();
+    for segment in path.split('/').filter(|s| !s.is_empty()) {
+        let words = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                let param = ascii_snake(param);
+                if param.is_empty() {
+                    continue;
+                }
+                format!("by_{param}")
+            }
+            None => ascii_snake(segment),
+        };
+        if !words.is_empty() {
+            name.push('_');
+            name.push_str(&words);
+        }
+    }
+    name
+}
+
+/// snake_case over ASCII letters and digits only (emoji and other symbols split words
+/// and are dropped).
+pub fn ascii_snake(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    cleaned.to_snake_case()
+}
+
+/// UpperCamelCase over ASCII letters and digits only.
+pub fn ascii_pascal(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    cleaned.to_upper_camel_case()
+}
+
+/// A field, parameter or module identifier for `name`; `fallback` is used when
+/// nothing identifier-like is left. Keywords become raw identifiers (`r#type`).
+pub fn snake_ident(name: &str, fallback: &str) -> String {
+    let mut ident = ascii_snake(name);
+    if ident.is_empty() {
+        ident = fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert(0, '_');
+    }
+    escape_keyword(ident)
+}
+
+/// A type or variant identifier for `name`; `prefix` goes before a leading digit
+/// and `fallback` is used when nothing identifier-like is left.
+pub fn pascal_ident(name: &str, prefix: &str, fallback: &str) -> String {
+    let mut ident = ascii_pascal(name);
+    if ident.is_empty() {
+        ident = fallback.to_owned();
+    }
+    if ident.starts_with(|c: char| c.is_ascii_digit()) {
+        ident.insert_str(0, prefix);
+    }
+    escape_keyword(ident)
+}
+
+fn escape_keyword(ident: String) -> String {
+    if NOT_RAW.contains(&ident.as_str()) {
+        format!("{ident}_")
+    } else if KEYWORDS.contains(&ident.as_str()) {
+        format!("r#{ident}")
+    } else {
+        ident
+    }
+}
+
+/// The wire name a field identifier stands for when serde derives it (raw
+/// identifiers lose their `r#`).
+pub fn serde_name(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// A rough English singular, for naming the item type of an array property:
+/// `books` → `Book`, `categories` → `Category`, `data` → `DataItem`.
+pub fn singular_pascal(prop: &str) -> String {
+    let pascal = ascii_pascal(prop);
+    let lower = pascal.to_ascii_lowercase();
+    if lower.ends_with("ies") && pascal.len() > 3 {
+        format!("{}y", &pascal[..pascal.len() - 3])
+    } else if (lower.ends_with("sses") || lower.ends_with("xes") || lower.ends_with("ches"))
+        && pascal.len() > 4
+    {
+        pascal[..pascal.len() - 2].to_owned()
+    } else if lower.ends_with('s') && !lower.ends_with("ss") && pascal.len() > 1 {
+        pascal[..pascal.len() - 1].to_owned()
+    } else {
+        format!("{pascal}Item")
+    }
+}
+
+/// Makes names unique in order of arrival: the second `x` becomes `x_2` (or `X2`
+/// for type-like names), the third `x_3`.
+#[derive(Debug, Default)]
+pub struct UniqueNames {
+    taken: std::collections::HashSet<String>,
+}
+
+impl UniqueNames {
+    /// Reserves names nothing generated may take.
+    pub fn reserve<'a>(&mut self, names: impl IntoIterator<Item = &'a str>) {
+        self.taken.extend(names.into_iter().map(str::to_owned));
+    }
+
+    /// Whether `name` is taken.
+    pub fn is_taken(&self, name: &str) -> bool {
+        self.taken.contains(name)
+    }
+
+    /// Claims `name`, or the first free `name{sep}N` from 2 up.
+    pub fn claim(&mut self, name: &str, sep: &str) -> String {
+        if self.taken.insert(name.to_owned()) {
+            return name.to_owned();
+        }
+        // `r#type` must not become `r#type_2`.
+        let base = serde_name(name);
+        (2..)
+            .map(|n| format!("{base}{sep}{n}"))
+            .find(|candidate| self.taken.insert(candidate.clone()))
+            .unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operation_names_follow_the_design() {
+        assert_eq!(operation_name("GET", "/user/{user_id}"), "get_user_by_user_id");
+        assert_eq!(operation_name("post", "/auth/login"), "post_auth_login");
+        assert_eq!(operation_name("GET", "/kpi-goals/list"), "get_kpi_goals_list");
+        assert_eq!(operation_name("GET", "/kpi_goals/list"), "get_kpi_goals_list");
+        assert_eq!(
+            operation_name("GET", "/group/get_running_stats/{group_running_stats_id}/"),
+            "get_group_get_running_stats_by_group_running_stats_id"
+        );
+        assert_eq!(operation_name("GET", "/owner/{ownerId}"), "get_owner_by_owner_id");
+        assert_eq!(operation_name("GET", "/🚀/x"), "get_x");
+        assert_eq!(operation_name("GET", "/"), "get");
+    }
+
+    #[test]
+    fn identifiers_are_always_valid() {
+        assert_eq!(snake_ident("type", "f"), "r#type");
+        assert_eq!(snake_ident("self", "f"), "self_");
+        assert_eq!(snake_ident("openai_threadID", "f"), "openai_thread_id");
+        assert_eq!(snake_ident("Profile_Pic_File", "f"), "profile_pic_file");
+        assert_eq!(snake_ident("1st place", "f"), "_1st_place");
+        assert_eq!(snake_ident("🚀", "field"), "field");
+        assert_eq!(pascal_ident("pair_check-in", "V", "Empty"), "PairCheckIn");
+        assert_eq!(pascal_ident("Bi-Weekly", "V", "Empty"), "BiWeekly");
+        assert_eq!(pascal_ident("30", "V", "Empty"), "V30");
+        assert_eq!(pascal_ident("", "V", "Empty"), "Empty");
+        assert_eq!(pascal_ident("self", "V", "Empty"), "Self_");
+    }
+
+    #[test]
+    fn singulars_and_uniqueness() {
+        assert_eq!(singular_pascal("books"), "Book");
+        assert_eq!(singular_pascal("categories"), "Category");
+        assert_eq!(singular_pascal("addresses"), "Address");
+        assert_eq!(singular_pascal("data"), "DataItem");
+        assert_eq!(singular_pascal("class"), "ClassItem");
+        let mut names = UniqueNames::default();
+        assert_eq!(names.claim("get_x", "_"), "get_x");
+        assert_eq!(names.claim("get_x", "_"), "get_x_2");
+        assert_eq!(names.claim("get_x", "_"), "get_x_3");
+        assert_eq!(names.claim("r#type", "_"), "r#type");
+        assert_eq!(names.claim("r#type", "_"), "type_2");
+    }
+}

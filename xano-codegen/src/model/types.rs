@@ -1,0 +1,332 @@
+//! The type space of one API group: every named struct and enum, deduplicated by
+//! shape, and the naming of those types.
+//!
+//! Xano inlines every schema and repeats it in every endpoint, so the same record
+//! shape can appear dozens of times. Shapes are interned: two schemas that would
+//! produce the same Rust type produce it once. Names are chosen after all endpoints
+//! are read, so that the choice does not depend on which endpoint came first more
+//! than it must (see [`TypeSpace::assign_names`]).
+
+use super::naming::UniqueNames;
+use std::collections::HashMap;
+
+/// Index of a [`TypeDef`] in its [`TypeSpace`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub usize);
+
+/// A Rust type as generated code spells it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeRef {
+    /// `String`.
+    String,
+    /// `i64` (Xano integers and `timestamptz` epoch milliseconds).
+    I64,
+    /// `f64`.
+    F64,
+    /// `bool`.
+    Bool,
+    /// Any JSON (`xano_runtime::Json`): free-form objects and unsupported shapes.
+    Json,
+    /// A file upload (`xano_runtime::File`).
+    File,
+    /// `Vec<T>`.
+    Vec(Box<TypeRef>),
+    /// `Option<T>`.
+    Option(Box<TypeRef>),
+    /// A struct or enum of the type space.
+    Named(TypeId),
+}
+
+impl TypeRef {
+    /// Wraps in `Option` unless already optional.
+    pub fn optional(self) -> TypeRef {
+        match self {
+            TypeRef::Option(_) => self,
+            other => TypeRef::Option(Box::new(other)),
+        }
+    }
+
+    /// Whether this type (or the element of a `Vec`/`Option`) is a file.
+    pub fn holds_file(&self) -> bool {
+        match self {
+            TypeRef::File => true,
+            TypeRef::Vec(inner) | TypeRef::Option(inner) => inner.holds_file(),
+            _ => false,
+        }
+    }
+}
+
+/// Whether a struct is sent (an input) or received (an output); they are generated
+/// differently (required fields, derives) and never share a type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Part of a request: required fields are plain, optional ones skipped when `None`.
+    Request,
+    /// Part of a response: every field optional, unknown fields kept.
+    Response,
+}
+
+/// Where an input field travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// In the query string.
+    Query,
+    /// A header.
+    Header,
+    /// A property of the JSON or multipart body.
+    Body,
+    /// The whole body (when the body schema is not an object).
+    WholeBody,
+}
+
+/// A generated struct or enum.
+#[derive(Debug, Clone)]
+pub struct TypeDef {
+    /// The Rust name, set by [`TypeSpace::assign_names`].
+    pub name: String,
+    /// Rustdoc, from the schema's description.
+    pub doc: Option<String>,
+    /// Struct or enum.
+    pub kind: TypeKind,
+}
+
+/// What a [`TypeDef`] is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum TypeKind {
+    /// A struct with named fields.
+    Struct(StructDef),
+    /// A string enum with an `Other(String)` catch-all.
+    Enum(EnumDef),
+}
+
+/// A struct's fields.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct StructDef {
+    /// Sent or received.
+    pub role: Role,
+    /// In spec order.
+    pub fields: Vec<Field>,
+}
+
+impl StructDef {
+    /// Whether a field is a file, making the body multipart.
+    pub fn has_file(&self) -> bool {
+        self.fields.iter().any(|f| f.ty.holds_file())
+    }
+}
+
+/// One struct field. Equality and hashing ignore `doc`, so shapes that differ only
+/// in descriptions are one type.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// The name on the wire.
+    pub name: String,
+    /// The Rust identifier (may be raw, `r#type`).
+    pub ident: String,
+    /// The full Rust type, `Option` included.
+    pub ty: TypeRef,
+    /// Where the field travels (inputs only; `Body` for outputs).
+    pub location: Location,
+    /// Left out of the request when `None` (optional inputs).
+    pub skip_if_none: bool,
+    /// Rustdoc.
+    pub doc: Option<String>,
+}
+
+impl Field {
+    fn key(&self) -> (&str, &str, &TypeRef, Location, bool) {
+        (&self.name, &self.ident, &self.ty, self.location, self.skip_if_none)
+    }
+}
+
+impl PartialEq for Field {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Field {}
+
+impl std::hash::Hash for Field {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.key().hash(state);
+    }
+}
+
+/// A string enum.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct EnumDef {
+    /// Known values, in spec order.
+    pub variants: Vec<Variant>,
+}
+
+/// One known enum value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Variant {
+    /// The Rust variant name.
+    pub ident: String,
+    /// The value on the wire.
+    pub value: String,
+}
+
+/// Where a name for a type can come from, in the order the uses were read.
+#[derive(Debug, Clone)]
+pub enum NameHint {
+    /// A name fixed by an endpoint (`GetBookOutput`); `primary` names are API the
+    /// user relies on, secondary ones (`GetBooksOutputItem`) only a good default.
+    Root {
+        /// The name.
+        name: String,
+        /// Whether the name is an endpoint's Output/Input name.
+        primary: bool,
+    },
+    /// A property of another type: `parent` is a use (see [`TypeSpace::begin_use`]).
+    Nested {
+        /// The use of the containing type.
+        parent: UseId,
+        /// The property-derived short name (`Author`).
+        short: String,
+    },
+}
+
+/// A use of a type being built, whose [`TypeId`] is known only once its children
+/// are interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UseId(usize);
+
+/// The interned types of one API group.
+#[derive(Debug, Default)]
+pub struct TypeSpace {
+    defs: Vec<TypeDef>,
+    hints: Vec<Vec<NameHint>>,
+    index: HashMap<TypeKind, TypeId>,
+    uses: Vec<Option<TypeId>>,
+}
+
+/// Names generated code uses unqualified inside a group module, which a type must
+/// not shadow.
+pub const RESERVED_TYPE_NAMES: [&str; 20] = [
+    "Client", "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
+    "Default", "Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "From",
+    "Into",
+];
+
+impl TypeSpace {
+    /// All types, in the order they were first interned.
+    pub fn defs(&self) -> &[TypeDef] {
+        &self.defs
+    }
+
+    /// One type.
+    pub fn get(&self, id: TypeId) -> &TypeDef {
+        &self.defs[id.0]
+    }
+
+    /// The name of a type (after [`TypeSpace::assign_names`]).
+    pub fn name(&self, id: TypeId) -> &str {
+        &self.defs[id.0].name
+    }
+
+    /// Starts a use of a type whose children are about to be read.
+    pub fn begin_use(&mut self) -> UseId {
+        self.uses.push(None);
+        UseId(self.uses.len() - 1)
+    }
+
+    /// Interns `kind` (reusing an identical earlier type) for the use `this`,
+    /// remembering `hint` as a possible name.
+    pub fn intern(&mut self, this: UseId, kind: TypeKind, doc: Option<String>, hint: NameHint) -> TypeId {
+        let id = match self.index.get(&kind) {
+            Some(id) => *id,
+            None => {
+                let id = TypeId(self.defs.len());
+                self.index.insert(kind.clone(), id);
+                self.defs.push(TypeDef {
+                    name: String::new(),
+                    doc,
+                    kind,
+                });
+                self.hints.push(Vec::new());
+                id
+            }
+        };
+        self.hints[id.0].push(hint);
+        self.uses[this.0] = Some(id);
+        id
+    }
+
+    /// Names every type:
+    /// 1. a type that is some endpoint's Output or Input takes the first such name;
+    /// 2. otherwise its first use names it: a short property-derived name (`Author`)
+    ///    when no other type wants that name, else the short name behind the name of
+    ///    the type containing that first use (`GetBookOutputAuthor`);
+    /// 3. remaining clashes get `2`, `3`, … in the order types were first read.
+    pub fn assign_names(&mut self) {
+        let mut primary: Vec<Option<String>> = vec![None; self.defs.len()];
+        let mut root_names = std::collections::HashSet::new();
+        for (id, hints) in self.hints.iter().enumerate() {
+            for hint in hints {
+                if let NameHint::Root { name, primary: true } = hint {
+                    root_names.insert(name.clone());
+                    primary[id].get_or_insert_with(|| name.clone());
+                }
+            }
+        }
+        let mut wanted: HashMap<String, usize> = HashMap::new();
+        for (id, hints) in self.hints.iter().enumerate() {
+            if primary[id].is_none() {
+                if let Some(NameHint::Nested { short, .. }) = hints.first() {
+                    *wanted.entry(short.clone()).or_default() += 1;
+                }
+            }
+        }
+        let mut resolved: Vec<Option<String>> = vec![None; self.defs.len()];
+        for id in 0..self.defs.len() {
+            self.resolve(id, &primary, &root_names, &wanted, &mut resolved, 0);
+        }
+        let mut unique = UniqueNames::default();
+        unique.reserve(RESERVED_TYPE_NAMES);
+        for (def, name) in self.defs.iter_mut().zip(resolved) {
+            def.name = unique.claim(&name.unwrap_or_else(|| "Type".to_owned()), "");
+        }
+    }
+
+    fn resolve(
+        &self,
+        id: usize,
+        primary: &[Option<String>],
+        root_names: &std::collections::HashSet<String>,
+        wanted: &HashMap<String, usize>,
+        resolved: &mut Vec<Option<String>>,
+        depth: usize,
+    ) -> String {
+        if let Some(name) = &resolved[id] {
+            return name.clone();
+        }
+        let name = if let Some(name) = &primary[id] {
+            name.clone()
+        } else {
+            match self.hints[id].first() {
+                Some(NameHint::Root { name, .. }) => name.clone(),
+                Some(NameHint::Nested { parent, short }) => {
+                    let clashes = wanted.get(short).copied().unwrap_or(0) > 1
+                        || root_names.contains(short)
+                        || RESERVED_TYPE_NAMES.contains(&short.as_str());
+                    match self.uses[parent.0] {
+                        // A containing type always outlives its children's reads, so the
+                        // parent is known; the depth bound only guards malformed input.
+                        Some(parent) if clashes && depth < 64 => {
+                            let parent_name =
+                                self.resolve(parent.0, primary, root_names, wanted, resolved, depth + 1);
+                            format!("{parent_name}{short}")
+                        }
+                        _ => short.clone(),
+                    }
+                }
+                None => "Type".to_owned(),
+            }
+        };
+        resolved[id] = Some(name.clone());
+        name
+    }
+}

@@ -1,0 +1,610 @@
+//! Stage 2 — normalize: Xano's spec quirks repaired on the raw JSON.
+//!
+//! Every repair is recorded as a [`Note`] with the JSON pointer of the node it
+//! changed, so `--verbose` can show exactly what was touched. The result is a
+//! standard OpenAPI 3.0 document that `openapiv3` (and other tools) can read.
+//! Repairs never fail: what cannot be repaired is left for `parse` to report.
+
+use crate::error::escape_pointer_token;
+use serde_json::{Map, Number, Value};
+
+/// One repair made to a spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// JSON pointer of the repaired node.
+    pub pointer: String,
+    /// What was repaired, in words.
+    pub message: String,
+}
+
+/// Extension keyword recording Xano's own format (`timestamptz`) once the schema
+/// has been rewritten to a standard type.
+pub const XANO_FORMAT: &str = "x-xano-format";
+
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Keywords whose value must be a number but that Xano writes as strings (`"64"`).
+const NUMERIC_KEYWORDS: [&str; 9] = [
+    "maxLength",
+    "minLength",
+    "minItems",
+    "maxItems",
+    "minimum",
+    "maximum",
+    "multipleOf",
+    "minProperties",
+    "maxProperties",
+];
+
+/// Repairs `doc` in place and returns the notes, in document order.
+pub fn normalize(doc: &mut Value) -> Vec<Note> {
+    let mut walker = Walker {
+        notes: Vec::new(),
+        pointer: String::new(),
+    };
+    walker.document(doc);
+    walker.notes
+}
+
+struct Walker {
+    notes: Vec<Note>,
+    /// The pointer of the node being visited; pushed and truncated while walking.
+    pointer: String,
+}
+
+impl Walker {
+    fn note(&mut self, message: impl Into<String>) {
+        self.notes.push(Note {
+            pointer: self.pointer.clone(),
+            message: message.into(),
+        });
+    }
+
+    fn note_at(&mut self, key: &str, message: impl Into<String>) {
+        let pointer = format!("{}/{}", self.pointer, escape_pointer_token(key));
+        self.notes.push(Note {
+            pointer,
+            message: message.into(),
+        });
+    }
+
+    /// Visits `map[key]` with the pointer extended by `key`.
+    fn enter<F>(&mut self, map: &mut Map<String, Value>, key: &str, visit: F)
+    where
+        F: FnOnce(&mut Self, &mut Value),
+    {
+        if let Some(value) = map.get_mut(key) {
+            let len = self.pointer.len();
+            self.pointer.push('/');
+            self.pointer.push_str(&escape_pointer_token(key));
+            visit(self, value);
+            self.pointer.truncate(len);
+        }
+    }
+
+    /// Visits every entry of an object-valued node.
+    fn each_entry<F>(&mut self, node: &mut Value, mut visit: F)
+    where
+        F: FnMut(&mut Self, &str, &mut Value),
+    {
+        if let Value::Object(map) = node {
+            for (key, value) in map.iter_mut() {
+                let len = self.pointer.len();
+                self.pointer.push('/');
+                self.pointer.push_str(&escape_pointer_token(key));
+                visit(self, key, value);
+                self.pointer.truncate(len);
+            }
+        }
+    }
+
+    /// Visits every item of an array-valued node.
+    fn each_item<F>(&mut self, node: &mut Value, mut visit: F)
+    where
+        F: FnMut(&mut Self, &mut Value),
+    {
+        if let Value::Array(items) = node {
+            for (index, value) in items.iter_mut().enumerate() {
+                let len = self.pointer.len();
+                self.pointer.push('/');
+                self.pointer.push_str(&index.to_string());
+                visit(self, value);
+                self.pointer.truncate(len);
+            }
+        }
+    }
+
+    /// Xano is written in PHP, whose JSON encoder turns an empty map into `[]`.
+    fn empty_array_to_object(&mut self, map: &mut Map<String, Value>, key: &str) {
+        if matches!(map.get(key), Some(Value::Array(items)) if items.is_empty()) {
+            map.insert(key.to_owned(), Value::Object(Map::new()));
+            self.note_at(key, "empty array `[]` where an object is required: replaced by `{}`");
+        }
+    }
+
+    fn document(&mut self, doc: &mut Value) {
+        let Value::Object(root) = doc else { return };
+        for key in ["paths", "components"] {
+            self.empty_array_to_object(root, key);
+        }
+        self.enter(root, "components", |w, components| {
+            let Value::Object(map) = components else { return };
+            for key in ["schemas", "securitySchemes", "parameters", "requestBodies", "responses"] {
+                w.empty_array_to_object(map, key);
+            }
+            w.enter(map, "schemas", |w, schemas| {
+                w.each_entry(schemas, |w, _, schema| w.schema(schema));
+            });
+            w.enter(map, "parameters", |w, parameters| {
+                w.each_entry(parameters, |w, _, parameter| w.parameter(parameter));
+            });
+            w.enter(map, "requestBodies", |w, bodies| {
+                w.each_entry(bodies, |w, _, body| w.content_holder(body));
+            });
+            w.enter(map, "responses", |w, responses| {
+                w.each_entry(responses, |w, _, response| w.content_holder(response));
+            });
+        });
+        let mut operation_ids = std::collections::HashSet::new();
+        self.enter(root, "paths", |w, paths| {
+            w.each_entry(paths, |w, path, item| {
+                if path.len() > 1 && path.ends_with('/') {
+                    w.note(
+                        "path ends with `/`: kept as published (Xano routes it so); \
+                         generated names ignore the trailing slash",
+                    );
+                }
+                w.path_item(path, item, &mut operation_ids);
+            });
+        });
+    }
+
+    fn path_item(
+        &mut self,
+        path: &str,
+        item: &mut Value,
+        operation_ids: &mut std::collections::HashSet<String>,
+    ) {
+        let Value::Object(map) = item else { return };
+        self.enter(map, "parameters", |w, params| {
+            w.each_item(params, |w, param| w.parameter(param));
+        });
+        for method in METHODS {
+            self.enter(map, method, |w, operation| {
+                w.operation(method, path, operation, operation_ids);
+            });
+        }
+    }
+
+    fn operation(
+        &mut self,
+        method: &str,
+        path: &str,
+        operation: &mut Value,
+        operation_ids: &mut std::collections::HashSet<String>,
+    ) {
+        let Value::Object(op) = operation else { return };
+        match op.get("operationId") {
+            Some(Value::String(id)) => {
+                operation_ids.insert(id.clone());
+            }
+            _ => {
+                let base = crate::model::naming::operation_name(method, path);
+                let mut id = base.clone();
+                let mut n = 2;
+                while !operation_ids.insert(id.clone()) {
+                    id = format!("{base}_{n}");
+                    n += 1;
+                }
+                self.note(format!("missing operationId: set to `{id}`"));
+                op.insert("operationId".into(), Value::String(id));
+            }
+        }
+        self.empty_array_to_object(op, "responses");
+        self.enter(op, "parameters", |w, params| {
+            w.each_item(params, |w, param| w.parameter(param));
+        });
+        self.enter(op, "requestBody", |w, body| w.content_holder(body));
+        self.enter(op, "responses", |w, responses| {
+            w.each_entry(responses, |w, _, response| w.content_holder(response));
+        });
+    }
+
+    fn parameter(&mut self, param: &mut Value) {
+        let Value::Object(map) = param else { return };
+        self.enter(map, "required", |w, required| w.bool_keyword(required, "required"));
+        self.enter(map, "schema", |w, schema| w.schema(schema));
+    }
+
+    /// A request body or response: `{content: {<media type>: {schema}}}`.
+    fn content_holder(&mut self, node: &mut Value) {
+        let Value::Object(map) = node else { return };
+        self.empty_array_to_object(map, "content");
+        self.enter(map, "required", |w, required| w.bool_keyword(required, "required"));
+        self.enter(map, "content", |w, content| {
+            w.each_entry(content, |w, _, media| {
+                if let Value::Object(media) = media {
+                    w.enter(media, "schema", |w, schema| w.schema(schema));
+                }
+            });
+        });
+    }
+
+    /// `"true"`/`"false"` written as strings.
+    fn bool_keyword(&mut self, value: &mut Value, keyword: &str) {
+        if let Value::String(text) = value {
+            let parsed = matches!(text.as_str(), "true" | "1");
+            self.note(format!("`{keyword}` written as the string \"{text}\": read as {parsed}"));
+            *value = Value::Bool(parsed);
+        }
+    }
+
+    fn schema(&mut self, schema: &mut Value) {
+        if let Value::Array(descriptors) = schema {
+            let converted = self.descriptors_to_object(std::mem::take(descriptors));
+            *schema = converted;
+        }
+        let Value::Object(map) = schema else { return };
+
+        self.repair_type(map);
+        if !map.contains_key("enum") {
+            if let Some(values) = map.remove("values") {
+                if values.is_array() {
+                    self.note("enum values given under `values`: moved to `enum`");
+                    map.insert("enum".into(), values);
+                } else {
+                    map.insert("values".into(), values);
+                }
+            }
+        }
+        if matches!(map.get("enum"), Some(value) if !value.is_array()) {
+            map.remove("enum");
+            self.note("`enum` is not a list: removed");
+        }
+        for keyword in NUMERIC_KEYWORDS {
+            self.repair_number_keyword(map, keyword);
+        }
+        self.enter(map, "nullable", |w, nullable| w.bool_keyword(nullable, "nullable"));
+        self.repair_timestamptz(map);
+        self.repair_default(map);
+        self.empty_array_to_object(map, "properties");
+        if matches!(map.get("items"), Some(Value::Array(items)) if items.is_empty()) {
+            map.insert("items".into(), Value::Object(Map::new()));
+            self.note_at("items", "empty array `[]` as `items`: replaced by `{}`");
+        }
+
+        // Children first, so a property's boolean `required` can move up to here.
+        let mut required_from_properties = Vec::new();
+        self.enter(map, "properties", |w, properties| {
+            w.each_entry(properties, |w, name, property| {
+                if let Value::Object(prop) = property {
+                    if let Some(Value::Bool(flag)) = prop.get("required") {
+                        if *flag {
+                            required_from_properties.push(name.to_owned());
+                        }
+                        prop.remove("required");
+                        w.note("`required: bool` on a property: moved to the object's `required` list");
+                    }
+                }
+                w.schema(property);
+            });
+        });
+        self.enter(map, "items", |w, items| w.schema(items));
+        self.enter(map, "additionalProperties", |w, extra| {
+            if extra.is_object() {
+                w.schema(extra);
+            }
+        });
+        self.enter(map, "not", |w, not| w.schema(not));
+        for key in ["allOf", "anyOf", "oneOf"] {
+            self.enter(map, key, |w, list| w.each_item(list, |w, schema| w.schema(schema)));
+        }
+        self.repair_required(map, required_from_properties);
+    }
+
+    /// `type` given as a 3.1 list, as a Xano column type, or missing.
+    fn repair_type(&mut self, map: &mut Map<String, Value>) {
+        match map.get("type").cloned() {
+            Some(Value::Array(types)) => {
+                let mut nullable = false;
+                let mut kept = Vec::new();
+                for t in types {
+                    match t.as_str() {
+                        Some("null") => nullable = true,
+                        Some(name) => kept.push(name.to_owned()),
+                        None => {}
+                    }
+                }
+                if kept.len() == 1 {
+                    map.insert("type".into(), Value::String(kept.remove(0)));
+                } else {
+                    map.remove("type");
+                }
+                if nullable {
+                    map.insert("nullable".into(), Value::Bool(true));
+                }
+                self.note_at("type", "`type` given as a list (OpenAPI 3.1 style): rewritten for 3.0");
+            }
+            Some(Value::String(name)) => {
+                if let Some((standard, format)) = xano_column_type(&name) {
+                    map.insert("type".into(), Value::String(standard.into()));
+                    if let Some(format) = format {
+                        if !map.contains_key("format") {
+                            map.insert("format".into(), Value::String(format.into()));
+                        }
+                    }
+                    self.note_at("type", format!("Xano type `{name}`: written as `{standard}`"));
+                }
+            }
+            Some(_) => {
+                map.remove("type");
+                self.note_at("type", "`type` is neither a string nor a list: removed");
+            }
+            None => {
+                let inferred = if map.contains_key("properties") {
+                    Some("object")
+                } else if map.contains_key("items") {
+                    Some("array")
+                } else {
+                    None
+                };
+                if let Some(inferred) = inferred {
+                    map.insert("type".into(), Value::String(inferred.into()));
+                    self.note(format!("missing `type`: inferred `{inferred}`"));
+                }
+            }
+        }
+    }
+
+    fn repair_number_keyword(&mut self, map: &mut Map<String, Value>, keyword: &str) {
+        let Some(Value::String(text)) = map.get(keyword) else {
+            return;
+        };
+        let text = text.trim().to_owned();
+        let number = text
+            .parse::<u64>()
+            .map(Number::from)
+            .ok()
+            .or_else(|| text.parse::<i64>().ok().map(Number::from))
+            .or_else(|| text.parse::<f64>().ok().and_then(Number::from_f64));
+        match number {
+            Some(number) => {
+                map.insert(keyword.into(), Value::Number(number));
+                self.note_at(keyword, format!("number written as the string \"{text}\": converted"));
+            }
+            None => {
+                map.remove(keyword);
+                self.note_at(keyword, format!("\"{text}\" is not a number: removed"));
+            }
+        }
+    }
+
+    /// Xano's `format: timestamptz` (epoch milliseconds on `number`) is not a
+    /// standard format: the type becomes `integer/int64` and the original format is
+    /// kept under `x-xano-format`.
+    fn repair_timestamptz(&mut self, map: &mut Map<String, Value>) {
+        if map.get("format").and_then(Value::as_str) != Some("timestamptz") {
+            return;
+        }
+        let is_string = map.get("type").and_then(Value::as_str) == Some("string");
+        let (ty, format) = if is_string {
+            ("string", "date-time")
+        } else {
+            ("integer", "int64")
+        };
+        map.insert("type".into(), Value::String(ty.into()));
+        map.insert("format".into(), Value::String(format.into()));
+        map.insert(XANO_FORMAT.into(), Value::String("timestamptz".into()));
+        self.note_at(
+            "format",
+            format!("`format: timestamptz` (epoch milliseconds): written as `{ty}/{format}`"),
+        );
+    }
+
+    /// Xano writes most defaults as strings whatever the type (`"false"`, `"1"`,
+    /// `"now"`).
+    fn repair_default(&mut self, map: &mut Map<String, Value>) {
+        let Some(Value::String(text)) = map.get("default") else {
+            return;
+        };
+        let text = text.clone();
+        let repaired = match map.get("type").and_then(Value::as_str) {
+            Some("boolean") => match text.trim() {
+                "true" | "1" => Some(Value::Bool(true)),
+                "false" | "0" => Some(Value::Bool(false)),
+                _ => None,
+            },
+            Some("integer") => text.trim().parse::<i64>().ok().map(Value::from),
+            Some("number") => text
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Value::Number),
+            _ => return,
+        };
+        match repaired {
+            Some(value) => {
+                self.note_at("default", format!("default written as the string \"{text}\": converted to {value}"));
+                map.insert("default".into(), value);
+            }
+            None => {
+                map.remove("default");
+                let why = if text == "now" {
+                    "\"now\" is computed by Xano at request time"
+                } else {
+                    "it does not match the type"
+                };
+                self.note_at("default", format!("default \"{text}\" removed: {why}"));
+            }
+        }
+    }
+
+    /// `required` given as indices into `properties`, or as a non-list.
+    fn repair_required(&mut self, map: &mut Map<String, Value>, from_properties: Vec<String>) {
+        let property_names: Vec<String> = match map.get("properties") {
+            Some(Value::Object(properties)) => properties.keys().cloned().collect(),
+            _ => Vec::new(),
+        };
+        let mut names: Vec<Value> = Vec::new();
+        match map.remove("required") {
+            Some(Value::Array(items)) => {
+                let mut by_index = false;
+                for item in items {
+                    match item {
+                        Value::Number(n) => {
+                            by_index = true;
+                            if let Some(name) = n.as_u64().and_then(|i| property_names.get(i as usize)) {
+                                names.push(Value::String(name.clone()));
+                            }
+                        }
+                        Value::String(_) => names.push(item),
+                        _ => {}
+                    }
+                }
+                if by_index {
+                    self.note_at("required", "`required` given as property indices: converted to names");
+                }
+            }
+            Some(Value::Bool(_)) => {
+                self.note_at("required", "`required: bool` on a schema: removed");
+            }
+            Some(_) => self.note_at("required", "`required` is not a list: removed"),
+            None => {}
+        }
+        for name in from_properties {
+            if !names.iter().any(|n| n.as_str() == Some(&name)) {
+                names.push(Value::String(name));
+            }
+        }
+        if !names.is_empty() {
+            map.insert("required".into(), Value::Array(names));
+        }
+    }
+
+    /// caly-xano reports schemas given as a list of Xano field descriptors
+    /// (`[{"name": "email", "type": "text", "required": true}, …]`).
+    fn descriptors_to_object(&mut self, descriptors: Vec<Value>) -> Value {
+        let mut properties = Map::new();
+        let mut required = Vec::new();
+        for descriptor in descriptors {
+            let Value::Object(mut field) = descriptor else { continue };
+            let Some(Value::String(name)) = field.remove("name") else {
+                continue;
+            };
+            if field.remove("required") == Some(Value::Bool(true)) {
+                required.push(Value::String(name.clone()));
+            }
+            properties.insert(name, Value::Object(field));
+        }
+        self.note("schema given as a list of field descriptors: rewritten as an object schema");
+        let mut schema = Map::new();
+        schema.insert("type".into(), Value::String("object".into()));
+        schema.insert("properties".into(), Value::Object(properties));
+        if !required.is_empty() {
+            schema.insert("required".into(), Value::Array(required));
+        }
+        Value::Object(schema)
+    }
+}
+
+/// Xano column types that leak into specs, as an OpenAPI type and format.
+fn xano_column_type(name: &str) -> Option<(&'static str, Option<&'static str>)> {
+    Some(match name {
+        "text" | "enum" => ("string", None),
+        "int" => ("integer", Some("int64")),
+        "decimal" => ("number", None),
+        "bool" => ("boolean", None),
+        "timestamp" => ("number", Some("timestamptz")),
+        "date" => ("string", Some("date")),
+        "email" => ("string", Some("email")),
+        "password" => ("string", Some("password")),
+        "uuid" => ("string", Some("uuid")),
+        "json" | "obj" => ("object", None),
+        "file" | "image" | "video" | "audio" | "attachment" => ("string", Some("binary")),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn repaired(mut doc: Value) -> (Value, Vec<Note>) {
+        let notes = normalize(&mut doc);
+        (doc, notes)
+    }
+
+    fn op(schema: Value) -> Value {
+        json!({"openapi": "3.0.0", "paths": {"/x": {"post": {
+            "operationId": "g/x|POST",
+            "requestBody": {"content": {"application/json": {"schema": schema}}},
+            "responses": {"200": {"description": "ok"}}}}}})
+    }
+
+    const BODY: &str = "/paths/~1x/post/requestBody/content/application~1json/schema";
+
+    #[test]
+    fn numbers_as_strings_and_defaults() {
+        let (doc, notes) = repaired(op(json!({"type": "object", "properties": {
+            "tags": {"type": "array", "minItems": "1", "maxItems": "x", "items": {"type": "string", "maxLength": "64"}},
+            "active": {"type": "boolean", "default": "false"},
+            "count": {"type": "integer", "default": "11"},
+            "at": {"type": "number", "format": "timestamptz", "default": "now"}
+        }})));
+        let props = doc.pointer(&format!("{BODY}/properties")).unwrap();
+        assert_eq!(props["tags"]["minItems"], json!(1));
+        assert!(props["tags"].get("maxItems").is_none());
+        assert_eq!(props["tags"]["items"]["maxLength"], json!(64));
+        assert_eq!(props["active"]["default"], json!(false));
+        assert_eq!(props["count"]["default"], json!(11));
+        assert_eq!(props["at"]["type"], json!("integer"));
+        assert_eq!(props["at"][XANO_FORMAT], json!("timestamptz"));
+        assert!(props["at"].get("default").is_none());
+        let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
+        assert!(pointers.contains(&format!("{BODY}/properties/tags/minItems").as_str()), "{pointers:?}");
+        assert!(pointers.contains(&format!("{BODY}/properties/at/default").as_str()), "{pointers:?}");
+        assert!(pointers.contains(&format!("{BODY}/properties/tags/items/maxLength").as_str()));
+    }
+
+    #[test]
+    fn required_indices_values_and_descriptors() {
+        let (doc, _) = repaired(op(json!({"type": "object",
+            "properties": {"a": {"type": "string"}, "b": {"type": "string", "values": ["x", "y"]}},
+            "required": [1]})));
+        let body = doc.pointer(BODY).unwrap();
+        assert_eq!(body["required"], json!(["b"]));
+        assert_eq!(body["properties"]["b"]["enum"], json!(["x", "y"]));
+
+        let (doc, notes) = repaired(op(json!([
+            {"name": "email", "type": "email", "required": true},
+            {"name": "age", "type": "int"}
+        ])));
+        let body = doc.pointer(BODY).unwrap();
+        assert_eq!(body["type"], json!("object"));
+        assert_eq!(body["required"], json!(["email"]));
+        assert_eq!(body["properties"]["email"]["format"], json!("email"));
+        assert_eq!(body["properties"]["age"]["type"], json!("integer"));
+        assert!(notes.iter().any(|n| n.pointer == BODY));
+    }
+
+    #[test]
+    fn missing_operation_ids_and_php_empty_arrays() {
+        let (doc, notes) = repaired(json!({"openapi": "3.0.0", "components": [], "paths": {
+            "/user/{user_id}/": {"get": {"responses": {"200": {"content": {"application/json": {
+                "schema": {"type": "object", "properties": []}}}}}}}}}));
+        assert_eq!(doc["components"], json!({}));
+        assert_eq!(doc["paths"]["/user/{user_id}/"]["get"]["operationId"], json!("get_user_by_user_id"));
+        assert!(notes.iter().any(|n| n.message.contains("trailing slash")));
+        assert!(notes.iter().any(|n| n.pointer.ends_with("/schema/properties")));
+    }
+
+    #[test]
+    fn openapi_31_type_lists() {
+        let (doc, _) = repaired(op(json!({"type": ["string", "null"]})));
+        assert_eq!(doc.pointer(BODY).unwrap(), &json!({"type": "string", "nullable": true}));
+    }
+}

@@ -1,0 +1,265 @@
+//! One call: URL, query string, body, auth, and the decoding of the answer.
+
+use crate::error::excerpt;
+use crate::file::AsFile;
+use crate::{Client, Error, File};
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::time::Instant;
+
+/// A call being built by generated code: `client.request(..).query(..).json(..).send()`.
+#[must_use = "a request does nothing until `send` is awaited"]
+pub struct RequestBuilder<'a> {
+    client: &'a Client,
+    method: Method,
+    url: String,
+    auth: bool,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Body,
+    /// The first encoding error, reported by `send` so the builder chain stays flat.
+    error: Option<Error>,
+}
+
+enum Body {
+    Empty,
+    Json(Vec<u8>),
+    Multipart(Vec<(String, Part)>),
+}
+
+enum Part {
+    Text(String),
+    File(File),
+}
+
+impl<'a> RequestBuilder<'a> {
+    pub(crate) fn new(client: &'a Client, method: Method, url: String) -> Self {
+        RequestBuilder {
+            client,
+            method,
+            url,
+            auth: false,
+            query: Vec::new(),
+            headers: Vec::new(),
+            body: Body::Empty,
+            error: None,
+        }
+    }
+
+    /// Marks the endpoint as requiring authentication: the session's bearer token
+    /// is sent. Calls without it never carry the token.
+    pub fn auth(mut self) -> Self {
+        self.auth = true;
+        self
+    }
+
+    /// Adds a query input, encoded the way Xano reads query strings: `None`/null is
+    /// left out, arrays become `name[]=a&name[]=b`, objects `name[key]=value`,
+    /// everything else its plain text.
+    pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(value) => flatten_query(name.to_owned(), &value, &mut self.query),
+            Err(err) => self.fail(Error::Encode(err)),
+        }
+        self
+    }
+
+    /// Sends `body` as `application/json`.
+    pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_vec(body) {
+            Ok(bytes) => self.body = Body::Json(bytes),
+            Err(err) => self.fail(Error::Encode(err)),
+        }
+        self
+    }
+
+    /// Adds a text field to a `multipart/form-data` body: `None`/null is left out,
+    /// strings are sent as they are, numbers and booleans as text, arrays and
+    /// objects as JSON.
+    pub fn field<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let text = match serde_json::to_value(value) {
+            Ok(Value::Null) => return self,
+            Ok(Value::String(text)) => text,
+            Ok(other) => other.to_string(),
+            Err(err) => {
+                self.fail(Error::Encode(err));
+                return self;
+            }
+        };
+        self.push_part(name, Part::Text(text));
+        self
+    }
+
+    /// Adds files to a `multipart/form-data` body (one part each); `None` is left
+    /// out.
+    pub fn file<F: AsFile + ?Sized>(mut self, name: &str, file: &F) -> Self {
+        for file in file.files() {
+            self.push_part(name, Part::File(file.clone()));
+        }
+        self
+    }
+
+    /// Adds a header input: `None`/null is left out, strings are sent as they are,
+    /// other values as their JSON text.
+    pub fn header<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        match serde_json::to_value(value) {
+            Ok(Value::Null) => {}
+            Ok(Value::String(text)) => self.headers.push((name.to_owned(), text)),
+            Ok(other) => self.headers.push((name.to_owned(), other.to_string())),
+            Err(err) => self.fail(Error::Encode(err)),
+        }
+        self
+    }
+
+    /// Sends the call and decodes a 2xx JSON body into `T`; any other status
+    /// becomes [`Error::Api`].
+    pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
+        let status_and_body = self.execute().await?;
+        decode(status_and_body.0, &status_and_body.1)
+    }
+
+    fn fail(&mut self, error: Error) {
+        self.error.get_or_insert(error);
+    }
+
+    fn push_part(&mut self, name: &str, part: Part) {
+        match &mut self.body {
+            Body::Multipart(parts) => parts.push((name.to_owned(), part)),
+            _ => self.body = Body::Multipart(vec![(name.to_owned(), part)]),
+        }
+    }
+
+    async fn execute(self) -> Result<(u16, bytes::Bytes), Error> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        let mut url = reqwest::Url::parse(&self.url)
+            .map_err(|err| Error::Config(format!("invalid URL `{}`: {err}", self.url)))?;
+        if !self.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&self.query);
+        }
+        let mut headers = self.client.headers(&self.headers)?;
+        if self.auth {
+            if let Some(bearer) = self.client.session().bearer() {
+                let mut value = HeaderValue::from_str(&bearer)
+                    .map_err(|_| Error::Config("the session token is not a valid header value".into()))?;
+                value.set_sensitive(true);
+                headers.insert(AUTHORIZATION, value);
+            }
+        }
+        let mut request = self.client.http().request(self.method.clone(), url);
+        request = match self.body {
+            Body::Empty => request,
+            Body::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                request.body(bytes)
+            }
+            Body::Multipart(parts) => request.multipart(multipart_form(parts)?),
+        };
+        let started = Instant::now();
+        let response = request.headers(headers).send().await?;
+        let status = response.status().as_u16();
+        let body = response.bytes().await?;
+        tracing::debug!(
+            method = %self.method,
+            path = self.url.as_str(),
+            status,
+            elapsed_ms = started.elapsed().as_millis() as u64,
+            "xano call"
+        );
+        Ok((status, body))
+    }
+}
+
+fn multipart_form(parts: Vec<(String, Part)>) -> Result<reqwest::multipart::Form, Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, part) in parts {
+        form = match part {
+            Part::Text(text) => form.text(name, text),
+            Part::File(file) => {
+                let part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
+                    .file_name(file.name().to_owned())
+                    .mime_str(file.mime())
+                    .map_err(|_| Error::Config(format!("`{}` is not a valid MIME type", file.mime())))?;
+                form.part(name, part)
+            }
+        };
+    }
+    Ok(form)
+}
+
+fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+    if !(200..300).contains(&status) {
+        return Err(Error::from_response(status, body));
+    }
+    // An empty 2xx body reads as JSON null, so `Option`/`Value` outputs still work.
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
+        status,
+        path: err.path().to_string(),
+        message: err.inner().to_string(),
+        excerpt: excerpt(body),
+    })
+}
+
+/// Appends `value` under `name` the way Xano's query parser reads it.
+fn flatten_query(name: String, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Null => {}
+        Value::String(text) => out.push((name, text.clone())),
+        Value::Bool(_) | Value::Number(_) => out.push((name, value.to_string())),
+        Value::Array(items) => {
+            for item in items {
+                flatten_query(format!("{name}[]"), item, out);
+            }
+        }
+        Value::Object(fields) => {
+            for (key, item) in fields {
+                flatten_query(format!("{name}[{key}]"), item, out);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{decode, flatten_query};
+    use crate::Error;
+    use serde_json::json;
+
+    #[test]
+    fn query_values_follow_xano_conventions() {
+        let mut out = Vec::new();
+        flatten_query("page".into(), &json!(2), &mut out);
+        flatten_query("skip".into(), &json!(null), &mut out);
+        flatten_query("tags".into(), &json!(["a", "b"]), &mut out);
+        flatten_query("range".into(), &json!({"from": 1, "to": true}), &mut out);
+        let pairs: Vec<String> = out.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        assert_eq!(
+            pairs,
+            ["page=2", "tags[]=a", "tags[]=b", "range[from]=1", "range[to]=true"]
+        );
+    }
+
+    #[test]
+    fn decode_errors_name_the_path() {
+        #[derive(Debug, serde::Deserialize)]
+        struct Book {
+            #[allow(dead_code)]
+            price: Option<f64>,
+        }
+        let err = decode::<Vec<Book>>(200, br#"[{"price": 1}, {"price": "x"}]"#).unwrap_err();
+        match err {
+            Error::Decode { path, excerpt, .. } => {
+                assert_eq!(path, "[1].price");
+                assert!(excerpt.starts_with("[{\"price\""));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        assert_eq!(decode::<Option<i64>>(200, b"").unwrap(), None);
+    }
+}
