@@ -9,6 +9,11 @@ use xano_codegen::config::Project;
 use xano_codegen::write::{Drift, check, write_atomic};
 use xano_codegen::{Error, RawSpec, Settings, source};
 
+// Generation allocates many small strings and token trees; mimalloc makes the
+// whole command markedly faster than the system allocator (see the benches).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Typed Rust clients for Xano backends.
 #[derive(Debug, Parser)]
 #[command(name = "xano-codegen", version, about)]

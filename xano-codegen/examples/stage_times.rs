@@ -1,0 +1,37 @@
+//! Prints how long each pipeline stage takes on the given specs (release build):
+//! `cargo run --release -p xano-codegen --example stage_times -- SPEC...`
+use std::time::Instant;
+
+fn main() {
+    for path in std::env::args().skip(1) {
+        let t = Instant::now();
+        let bytes = std::fs::read(&path).expect("read");
+        let raw = xano_codegen::RawSpec::from_bytes(path.clone(), &bytes).expect("json");
+        let t_load = t.elapsed();
+        let t = Instant::now();
+        let mut doc = raw.json.clone();
+        let notes = xano_codegen::normalize::normalize(&mut doc);
+        let t_norm = t.elapsed();
+        let t = Instant::now();
+        let spec = xano_codegen::parse::parse(&path, &doc).expect("parse");
+        let t_parse = t.elapsed();
+        let t = Instant::now();
+        let mut group = xano_codegen::model::build(&path, &spec, &raw.sha256, &Default::default()).expect("model");
+        group.module = group.module.clone();
+        let t_model = t.elapsed();
+        let t = Instant::now();
+        let tokens = xano_codegen::emit::group_module(&group);
+        let t_emit = t.elapsed();
+        let t = Instant::now();
+        let file: syn::File = syn::parse2(tokens).expect("syn");
+        let t_syn = t.elapsed();
+        let t = Instant::now();
+        let text = prettyplease::unparse(&file);
+        let t_pp = t.elapsed();
+        println!(
+            "{path}: load {t_load:?} normalize {t_norm:?} ({} notes) parse {t_parse:?} model {t_model:?} emit {t_emit:?} syn {t_syn:?} prettyplease {t_pp:?} -> {} lines",
+            notes.len(),
+            text.lines().count()
+        );
+    }
+}
