@@ -323,16 +323,15 @@ fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
         Role::Request => {
             let all_optional = s.fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
             let default = all_optional.then(|| quote!(Default,));
-            let serde = derives_serialize(def).then(|| {
-                quote! {
-                    #[derive(Serialize)]
-                    #[serde(crate = "xano_runtime::serde")]
-                }
-            });
+            let (serialize, serde_crate) = if serde {
+                (quote!(, Serialize), quote!(#[serde(crate = "xano_runtime::serde")]))
+            } else {
+                (quote!(), quote!())
+            };
             quote! {
                 #type_doc
-                #[derive(Debug, Clone, #default PartialEq)]
-                #serde
+                #[derive(Debug, Clone, #default PartialEq #serialize)]
+                #serde_crate
                 pub struct #name {
                     #(#fields)*
                 }

@@ -14,7 +14,8 @@
 //! ```no_run
 //! let spec = xano_codegen::source::RawSpec::from_path("specs/auth.json".as_ref())?;
 //! let generation = xano_codegen::generate(&[spec], &xano_codegen::Settings::default())?;
-//! std::fs::write("src/xano.rs", generation.to_file_source()?).unwrap();
+//! let source = generation.to_file_source(xano_codegen::write::Formatting::Prettyplease)?;
+//! std::fs::write("src/xano.rs", source).unwrap();
 //! # Ok::<(), xano_codegen::Error>(())
 //! ```
 
@@ -115,22 +116,22 @@ impl Generation {
     }
 
     /// One formatted file holding every group's module, with the header.
-    pub fn to_file_source(&self) -> Result<String> {
+    pub fn to_file_source(&self, formatting: write::Formatting) -> Result<String> {
         let specs: Vec<(&str, &str)> = self
             .groups
             .iter()
             .map(|g| (g.title.as_str(), g.sha256.as_str()))
             .collect();
-        write::format_source(&write::header(&specs), self.tokens())
+        write::format_source(&write::header(&specs), self.tokens(), formatting)
     }
 
     /// One formatted file per group (`<module>.rs`) plus a `mod.rs` declaring them.
-    pub fn to_dir_sources(&self) -> Result<Vec<(String, String)>> {
+    pub fn to_dir_sources(&self, formatting: write::Formatting) -> Result<Vec<(String, String)>> {
         let mut files = Vec::with_capacity(self.groups.len() + 1);
         let mut mods = Vec::new();
         for group in &self.groups {
             let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
-            let source = write::format_source(&header, emit::group_items(group))?;
+            let source = write::format_source(&header, emit::group_items(group), formatting)?;
             files.push((format!("{}.rs", model::naming::serde_name(&group.module)), source));
             let module = emit::ident(&group.module);
             mods.push(quote!(pub mod #module;));
@@ -142,7 +143,7 @@ impl Generation {
             .collect();
         files.push((
             "mod.rs".to_owned(),
-            write::format_source(&write::header(&specs), quote!(#(#mods)*))?,
+            write::format_source(&write::header(&specs), quote!(#(#mods)*), formatting)?,
         ));
         Ok(files)
     }

@@ -6,7 +6,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xano_codegen::config::Project;
-use xano_codegen::write::{Drift, check, write_atomic};
+use xano_codegen::write::{Drift, Formatting, check, write_atomic};
 use xano_codegen::{Error, RawSpec, Settings, source};
 
 // Generation allocates many small strings and token trees; mimalloc makes the
@@ -48,6 +48,13 @@ struct GenerateArgs {
     /// Also list every repair made to the specs.
     #[arg(short, long)]
     verbose: bool,
+    /// Skip rustfmt (by default the output is run through rustfmt when it is
+    /// installed, so checked-in code passes `cargo fmt --check`).
+    #[arg(long)]
+    no_rustfmt: bool,
+    /// The rustfmt style edition of the crate the code is checked into.
+    #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
+    edition: String,
 }
 
 #[derive(Debug, Args)]
@@ -102,6 +109,16 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         (args.specs, args.out)
     };
 
+    let formatting = if args.no_rustfmt {
+        Formatting::Prettyplease
+    } else {
+        Formatting::Rustfmt(match args.edition.as_str() {
+            "2015" => "2015",
+            "2018" => "2018",
+            "2024" => "2024",
+            _ => "2021",
+        })
+    };
     let raws = load_all(&specs)?;
     let generation = xano_codegen::generate(&raws, &Settings::default())?;
     for (origin, notes) in &generation.notes {
@@ -129,7 +146,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
                 message: "--check needs -o/--out (or xano.toml) to know which file to compare".into(),
             });
         }
-        let source = generation.to_file_source()?;
+        let source = generation.to_file_source(formatting)?;
         std::io::stdout()
             .write_all(source.as_bytes())
             .map_err(|source| Error::Write {
@@ -143,12 +160,12 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     // old output untouched.
     let files: Vec<(PathBuf, String)> = if is_dir_target(&out) {
         generation
-            .to_dir_sources()?
+            .to_dir_sources(formatting)?
             .into_iter()
             .map(|(name, source)| (out.join(name), source))
             .collect()
     } else {
-        vec![(out.clone(), generation.to_file_source()?)]
+        vec![(out.clone(), generation.to_file_source(formatting)?)]
     };
 
     if args.check {

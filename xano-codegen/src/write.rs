@@ -6,16 +6,85 @@ use proc_macro2::TokenStream;
 use std::io::Write as _;
 use std::path::Path;
 
-/// Formats generated tokens with prettyplease and prefixes `header`.
-pub fn format_source(header: &str, tokens: TokenStream) -> Result<String> {
+/// How generated source is formatted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Formatting {
+    /// prettyplease only: fast and needs no tools (build.rs output, which nobody
+    /// reads or formats).
+    Prettyplease,
+    /// prettyplease, then `rustfmt` when it is installed, so checked-in code passes
+    /// `cargo fmt --check`. The value is the rustfmt style edition (`2021`, `2024`).
+    Rustfmt(&'static str),
+}
+
+/// Formats generated tokens and prefixes `header`.
+pub fn format_source(header: &str, tokens: TokenStream, formatting: Formatting) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::Config {
         file: "generator".into(),
         message: format!(
             "internal error: the generated code does not parse ({err}); please report this with the spec"
         ),
     })?;
-    let body = prettyplease::unparse(&file);
+    let body = space_items(&prettyplease::unparse(&file));
+    let body = match formatting {
+        Formatting::Prettyplease => body,
+        Formatting::Rustfmt(edition) => rustfmt(&body, edition).unwrap_or(body),
+    };
     Ok(format!("{header}{body}"))
+}
+
+/// Runs `rustfmt` on `source`; `None` when rustfmt is missing or fails (the
+/// prettyplease output is then kept).
+pub fn rustfmt(source: &str, edition: &str) -> Option<String> {
+    use std::process::{Command, Stdio};
+    let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
+    let mut child = Command::new(rustfmt)
+        .args(["--edition", edition, "--emit", "stdout", "--quiet"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .ok()?;
+    let mut stdin = child.stdin.take()?;
+    // Write from another thread: rustfmt may fill its stdout pipe before reading
+    // all of its input.
+    let input = source.to_owned();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let output = child.wait_with_output().ok()?;
+    writer.join().ok()?.ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    String::from_utf8(output.stdout).ok()
+}
+
+/// prettyplease puts items back to back; a blank line between items (and after a
+/// module's doc comment) reads like hand-written code.
+fn space_items(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + source.len() / 20);
+    let mut previous: Option<&str> = None;
+    for line in source.lines() {
+        if let Some(prev) = previous {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let trimmed = line.trim_start();
+            let starts_item = trimmed.starts_with("///")
+                || trimmed.starts_with("#[")
+                || trimmed.starts_with("pub ")
+                || trimmed.starts_with("impl ")
+                || trimmed.starts_with("use ");
+            let prev_trimmed = prev.trim_start();
+            let ends_item = prev_trimmed == "}"
+                || (prev_trimmed.ends_with(';') && (prev_trimmed.starts_with("pub ") || prev_trimmed.starts_with("use ")))
+                || (prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!"));
+            if starts_item && ends_item && indent(line) == indent(prev) {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        previous = Some(line);
+    }
+    out
 }
 
 /// The comment every generated file starts with: generator version and the SHA-256
@@ -128,6 +197,15 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[test]
+    fn items_get_blank_lines_between_them() {
+        let spaced = space_items("mod a {\n    //! Doc.\n    use x::Y;\n    pub const A: u8 = 1;\n    /// B.\n    pub struct B {\n        f: u8,\n    }\n    impl B {}\n}\n");
+        assert_eq!(
+            spaced,
+            "mod a {\n    //! Doc.\n\n    use x::Y;\n\n    pub const A: u8 = 1;\n\n    /// B.\n    pub struct B {\n        f: u8,\n    }\n\n    impl B {}\n}\n"
+        );
     }
 
     #[test]
