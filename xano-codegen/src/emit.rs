@@ -4,7 +4,7 @@
 //! chosen by `model`. The output is identical for the CLI, build.rs and the macro.
 
 use crate::model::{
-    ApiGroup, BodyKind, Endpoint, EnumDef, Field, Location, Role, StructDef, TypeDef, TypeKind,
+    ApiGroup, BodyKind, HttpMethod, Endpoint, EnumDef, Field, Location, Role, StructDef, TypeDef, TypeKind,
     TypeRef, TypeSpace,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
@@ -90,10 +90,12 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         }
 
         impl Client {
-            /// A client for this API group on `client`'s instance, sharing its session
-            /// and settings.
+            /// A client for this API group on `client`'s instance, sharing its
+            /// session and settings.
             pub fn new(client: &xano_runtime::Client) -> Self {
-                Self { client: client.clone() }
+                Self {
+                    client: client.with_api_group(API_GROUP),
+                }
             }
 
             #(#endpoints)*
@@ -187,11 +189,18 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
     }
 
     let path = path_expr(endpoint);
+    let start = match endpoint.method {
+        HttpMethod::Get | HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete => {
+            let verb = format_ident!("{}", endpoint.method.as_str().to_ascii_lowercase());
+            quote!(#verb(#path))
+        }
+        _ => quote!(request(xano_runtime::Method::#method, #path)),
+    };
     quote! {
         #fn_doc
         pub async fn #fn_name(&self, #(#args,)* #input_arg) -> Result<#output, xano_runtime::Error> {
             self.client
-                .request(xano_runtime::Method::#method, API_GROUP, #path)
+                .#start
                 #(#calls)*
                 .send()
                 .await

@@ -21,9 +21,16 @@ pub(crate) const X_DATA_SOURCE: &str = "x-data-source";
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
-    /// Headers layered over the shared ones for calls made through this handle
-    /// (see [`Client::with_branch`]); empty for the handle `build` returns.
-    overrides: Arc<Vec<(String, String)>>,
+    handle: Arc<Handle>,
+}
+
+/// What differs between handles of one client.
+#[derive(Clone, Default)]
+struct Handle {
+    /// The API group base path (`api:<canonical>`) that paths are relative to.
+    api_group: String,
+    /// Headers layered over the shared ones (see [`Client::with_branch`]).
+    overrides: Vec<(String, String)>,
 }
 
 struct Shared {
@@ -70,21 +77,64 @@ impl Client {
     /// A handle that adds (or replaces) one header on its calls, sharing everything
     /// else. An invalid header name or value is reported by the call that sends it.
     pub fn with_header(&self, name: impl Into<String>, value: impl Into<String>) -> Client {
-        let mut overrides = (*self.overrides).clone();
-        overrides.push((name.into(), value.into()));
+        let mut handle = (*self.handle).clone();
+        handle.overrides.push((name.into(), value.into()));
+        self.with_handle(handle)
+    }
+
+    /// A handle whose paths are relative to an API group's base path, e.g.
+    /// `api:LmTnxskw` (what each generated group client uses), sharing everything
+    /// else.
+    pub fn with_api_group(&self, api_group: impl Into<String>) -> Client {
+        let mut handle = (*self.handle).clone();
+        handle.api_group = api_group.into().trim_matches('/').to_owned();
+        self.with_handle(handle)
+    }
+
+    /// The API group base path of this handle (empty for the instance root).
+    pub fn api_group(&self) -> &str {
+        &self.handle.api_group
+    }
+
+    fn with_handle(&self, handle: Handle) -> Client {
         Client {
             shared: Arc::clone(&self.shared),
-            overrides: Arc::new(overrides),
+            handle: Arc::new(handle),
         }
     }
 
-    /// Starts a call to `path` (e.g. `/auth/me`) of the API group `api_group` (e.g.
-    /// `api:LmTnxskw`). Generated code calls this; it is public so that an endpoint
-    /// missing from a spec can still be called by hand.
-    pub fn request(&self, method: Method, api_group: &str, path: &str) -> RequestBuilder<'_> {
+    /// Starts a `GET` of `path` (e.g. `/auth/me`) in this handle's API group.
+    pub fn get(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::GET, path)
+    }
+
+    /// Starts a `POST`.
+    pub fn post(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::POST, path)
+    }
+
+    /// Starts a `PUT`.
+    pub fn put(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::PUT, path)
+    }
+
+    /// Starts a `PATCH`.
+    pub fn patch(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::PATCH, path)
+    }
+
+    /// Starts a `DELETE`.
+    pub fn delete(&self, path: &str) -> RequestBuilder<'_> {
+        self.request(Method::DELETE, path)
+    }
+
+    /// Starts a call to `path` in this handle's API group. Generated code calls
+    /// this (or `get`, `post`, …); it is public so that an endpoint missing from a
+    /// spec can still be called by hand.
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
+        let api_group = self.handle.api_group.as_str();
         let mut url = String::with_capacity(self.shared.origin.len() + api_group.len() + path.len() + 2);
         url.push_str(&self.shared.origin);
-        let api_group = api_group.trim_matches('/');
         if !api_group.is_empty() {
             url.push('/');
             url.push_str(api_group);
@@ -104,7 +154,7 @@ impl Client {
     /// the call's own header inputs.
     pub(crate) fn headers(&self, call: &[(String, String)]) -> Result<HeaderMap, Error> {
         let mut headers = self.shared.headers.clone();
-        for (name, value) in self.overrides.iter().chain(call) {
+        for (name, value) in self.handle.overrides.iter().chain(call) {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
         }
@@ -116,6 +166,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("origin", &self.shared.origin)
+            .field("api_group", &self.handle.api_group)
             .field("headers", &self.shared.headers.keys().collect::<Vec<_>>())
             .field("session", &self.shared.session)
             .finish_non_exhaustive()
@@ -206,7 +257,7 @@ impl ClientBuilder {
                 headers,
                 session: Session::default(),
             }),
-            overrides: Arc::new(Vec::new()),
+            handle: Arc::new(Handle::default()),
         })
     }
 }

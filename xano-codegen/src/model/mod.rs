@@ -256,10 +256,14 @@ struct Ctx {
 
 impl<'a> Builder<'a> {
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        self.warnings.push(Note {
+        let note = Note {
             pointer: pointer.to_owned(),
             message: message.into(),
-        });
+        };
+        // A shared component is read once per use; say it once.
+        if !self.warnings.contains(&note) {
+            self.warnings.push(note);
+        }
     }
 
     fn unsupported(&self, pointer: &str, what: &str) -> Error {
@@ -606,12 +610,23 @@ impl<'a> Builder<'a> {
             return Ok(TypeRef::Json);
         };
         let at = format!("{}/schema", pointer_join(&at, &["content", key]));
-        let ctx = Ctx {
-            role: Role::Response,
-            hint: NameHint::Root {
+        // A nullable root becomes `Option<…>`: the Output name then belongs to the
+        // alias, and the type inside gets its own name.
+        let nullable_root = self.resolve_schema(schema, &at)?.schema_data.nullable;
+        let hint = if nullable_root {
+            NameHint::Root {
+                name: format!("{output_name}Data"),
+                primary: false,
+            }
+        } else {
+            NameHint::Root {
                 name: output_name.to_owned(),
                 primary: true,
-            },
+            }
+        };
+        let ctx = Ctx {
+            role: Role::Response,
+            hint,
         };
         let (ty, nullable) = self.schema_ref(schema, &at, ctx)?;
         Ok(if nullable { ty.optional() } else { ty })
@@ -641,15 +656,17 @@ impl<'a> Builder<'a> {
         }
         let schema = self.component_schema(name, at)?;
         self.ref_stack.push(name.to_owned());
-        // A component's own name beats a property-derived one.
+        // A component is named by its author: that name beats an endpoint's
+        // Output/Input name (which then becomes an alias) and property names.
         let ctx = Ctx {
             role: ctx.role,
-            hint: match ctx.hint {
-                root @ NameHint::Root { primary: true, .. } => root,
-                _ => NameHint::Root {
-                    name: pascal_ident(name, "T", "Type"),
-                    primary: false,
+            hint: NameHint::Root {
+                name: match ctx.role {
+                    Role::Response => pascal_ident(name, "T", "Type"),
+                    // The same component sent in a request is a different type.
+                    Role::Request => format!("{}Input", pascal_ident(name, "T", "Type")),
                 },
+                primary: true,
             },
         };
         let at = pointer(["components", "schemas", name]);
@@ -802,7 +819,13 @@ impl<'a> Builder<'a> {
                 role: ctx.role,
                 hint: nested_hint(this, name),
             };
-            let (ty, nullable) = self.schema_box_ref(property, &prop_at, child)?;
+            let (mut ty, nullable) = self.schema_box_ref(property, &prop_at, child)?;
+            if ctx.role == Role::Request && ty.holds_file() {
+                // Only top-level body fields become multipart file parts; a nested
+                // object is sent as JSON text, where a file cannot go.
+                self.warn(&prop_at, "a file inside a nested object cannot be uploaded: typed as a string");
+                ty = ty.without_files();
+            }
             let doc = self.property_doc(property, ctx.role);
             let field = match ctx.role {
                 Role::Response => {

@@ -46,6 +46,16 @@ impl TypeRef {
         }
     }
 
+    /// The same type with files replaced by strings.
+    pub fn without_files(self) -> TypeRef {
+        match self {
+            TypeRef::File => TypeRef::String,
+            TypeRef::Vec(inner) => TypeRef::Vec(Box::new(inner.without_files())),
+            TypeRef::Option(inner) => TypeRef::Option(Box::new(inner.without_files())),
+            other => other,
+        }
+    }
+
     /// Whether this type (or the element of a `Vec`/`Option`) is a file.
     pub fn holds_file(&self) -> bool {
         match self {
