@@ -16,7 +16,8 @@ fn main() {
         let spec = xano_codegen::parse::parse(&path, &doc).expect("parse");
         let t_parse = t.elapsed();
         let t = Instant::now();
-        let mut group = xano_codegen::model::build(&path, &spec, &raw.sha256, &Default::default()).expect("model");
+        let mut group = xano_codegen::model::build(&path, &spec, &raw.sha256, &Default::default())
+            .expect("model");
         group.module = group.module.clone();
         let t_model = t.elapsed();
         let t = Instant::now();

@@ -74,14 +74,24 @@ impl Project {
 
     /// The specs directory.
     pub fn specs_dir(&self) -> PathBuf {
-        self.root
-            .join(self.config.xano.specs.as_deref().unwrap_or(Path::new("specs")))
+        self.root.join(
+            self.config
+                .xano
+                .specs
+                .as_deref()
+                .unwrap_or(Path::new("specs")),
+        )
     }
 
     /// The output file.
     pub fn out_path(&self) -> PathBuf {
-        self.root
-            .join(self.config.xano.out.as_deref().unwrap_or(Path::new("src/xano.rs")))
+        self.root.join(
+            self.config
+                .xano
+                .out
+                .as_deref()
+                .unwrap_or(Path::new("src/xano.rs")),
+        )
     }
 
     /// The spec files to generate from: every `*.json` in the specs directory, by name.

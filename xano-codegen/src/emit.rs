@@ -4,8 +4,8 @@
 //! chosen by `model`. The output is identical for the CLI, build.rs and the macro.
 
 use crate::model::{
-    ApiGroup, BodyKind, HttpMethod, Endpoint, EnumDef, Field, Location, Role, StructDef, TypeDef, TypeKind,
-    TypeRef, TypeSpace,
+    ApiGroup, BodyKind, Endpoint, EnumDef, Field, HttpMethod, Location, Role, StructDef, TypeDef,
+    TypeKind, TypeRef, TypeSpace,
 };
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::{format_ident, quote};
@@ -37,14 +37,23 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         TypeKind::Enum(_) => true,
     });
     let serde_use = match (needs_serialize, needs_deserialize) {
-        (true, true) => quote!(use xano_runtime::serde::{Deserialize, Serialize};),
-        (true, false) => quote!(use xano_runtime::serde::Serialize;),
-        (false, true) => quote!(use xano_runtime::serde::Deserialize;),
+        (true, true) => quote!(
+            use xano_runtime::serde::{Deserialize, Serialize};
+        ),
+        (true, false) => quote!(
+            use xano_runtime::serde::Serialize;
+        ),
+        (false, true) => quote!(
+            use xano_runtime::serde::Deserialize;
+        ),
         (false, false) => quote!(),
     };
 
     let base_path = &group.base_path;
-    let base_doc = doc(&format!("The path of the `{}` API group on its Xano instance.", group.title));
+    let base_doc = doc(&format!(
+        "The path of the `{}` API group on its Xano instance.",
+        group.title
+    ));
     let origin = group.origin.as_ref().map(|origin| {
         let origin_doc = doc(
             "The instance origin the spec was published from: pass it (or your custom \
@@ -67,9 +76,21 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         .map(|def| (def.name.clone(), type_def(def, &group.types)))
         .collect();
     for endpoint in &group.endpoints {
-        items.extend(alias(&endpoint.output_name, &endpoint.output, &group.types, endpoint, "Output"));
+        items.extend(alias(
+            &endpoint.output_name,
+            &endpoint.output,
+            &group.types,
+            endpoint,
+            "Output",
+        ));
         if let Some(input) = &endpoint.input {
-            items.extend(alias(&input.name, &input.ty, &group.types, endpoint, "Input"));
+            items.extend(alias(
+                &input.name,
+                &input.ty,
+                &group.types,
+                endpoint,
+                "Input",
+            ));
         }
     }
     items.sort_by(|a, b| a.0.cmp(&b.0));
@@ -190,7 +211,11 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
 
     let path = path_expr(endpoint);
     let start = match endpoint.method {
-        HttpMethod::Get | HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch | HttpMethod::Delete => {
+        HttpMethod::Get
+        | HttpMethod::Post
+        | HttpMethod::Put
+        | HttpMethod::Patch
+        | HttpMethod::Delete => {
             let verb = format_ident!("{}", endpoint.method.as_str().to_ascii_lowercase());
             quote!(#verb(#path))
         }
@@ -311,7 +336,10 @@ fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
 fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
     let name = ident(&def.name);
     let type_doc = def.doc.as_deref().map(doc);
-    let has_body = s.fields.iter().any(|f| matches!(f.location, Location::Body | Location::WholeBody));
+    let has_body = s
+        .fields
+        .iter()
+        .any(|f| matches!(f.location, Location::Body | Location::WholeBody));
     let serde = derives_serialize(def) || s.role == Role::Response;
     let fields = s
         .fields
@@ -333,7 +361,10 @@ fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
             let all_optional = s.fields.iter().all(|f| matches!(f.ty, TypeRef::Option(_)));
             let default = all_optional.then(|| quote!(Default,));
             let (serialize, serde_crate) = if serde {
-                (quote!(, Serialize), quote!(#[serde(crate = "xano_runtime::serde")]))
+                (
+                    quote!(, Serialize),
+                    quote!(#[serde(crate = "xano_runtime::serde")]),
+                )
             } else {
                 (quote!(), quote!())
             };

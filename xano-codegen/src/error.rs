@@ -81,7 +81,11 @@ pub enum Error {
 }
 
 fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() { "the document root" } else { pointer }
+    if pointer.is_empty() {
+        "the document root"
+    } else {
+        pointer
+    }
 }
 
 /// Shorthand for results of this crate.

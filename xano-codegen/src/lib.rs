@@ -45,7 +45,11 @@ pub struct Settings {
 impl Settings {
     /// Names the module of the group whose spec `origin` (path or URL) is, instead of
     /// deriving it from the group's title.
-    pub fn with_module_name(&mut self, origin: impl Into<String>, module: impl Into<String>) -> &mut Self {
+    pub fn with_module_name(
+        &mut self,
+        origin: impl Into<String>,
+        module: impl Into<String>,
+    ) -> &mut Self {
         self.module_names.push((origin.into(), module.into()));
         self
     }
@@ -132,7 +136,10 @@ impl Generation {
         for group in &self.groups {
             let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
             let source = write::format_source(&header, emit::group_items(group), formatting)?;
-            files.push((format!("{}.rs", model::naming::serde_name(&group.module)), source));
+            files.push((
+                format!("{}.rs", model::naming::serde_name(&group.module)),
+                source,
+            ));
             let module = emit::ident(&group.module);
             mods.push(quote!(pub mod #module;));
         }

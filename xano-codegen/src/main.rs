@@ -135,7 +135,12 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     }
     for group in &generation.groups {
         for warning in &group.warnings {
-            eprintln!("warning: {}#{}: {}", group_origin(&raws, group), warning.pointer, warning.message);
+            eprintln!(
+                "warning: {}#{}: {}",
+                group_origin(&raws, group),
+                warning.pointer,
+                warning.message
+            );
         }
     }
 
@@ -143,7 +148,8 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         if args.check {
             return Err(Error::Config {
                 file: "arguments".into(),
-                message: "--check needs -o/--out (or xano.toml) to know which file to compare".into(),
+                message: "--check needs -o/--out (or xano.toml) to know which file to compare"
+                    .into(),
             });
         }
         let source = generation.to_file_source(formatting)?;
@@ -184,7 +190,9 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             }
         }
         if drifted > 0 {
-            eprintln!("{drifted} generated file(s) out of date: run the same command without --check");
+            eprintln!(
+                "{drifted} generated file(s) out of date: run the same command without --check"
+            );
             return Ok(ExitCode::from(1));
         }
         eprintln!("{} generated file(s) up to date", files.len());
@@ -208,13 +216,17 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
     let parsed = xano_codegen::parse_spec(raw)?;
     if args.verbose {
         for note in &parsed.notes {
-            eprintln!("note: {}#{}: {}", parsed.raw.origin, note.pointer, note.message);
+            eprintln!(
+                "note: {}#{}: {}",
+                parsed.raw.origin, note.pointer, note.message
+            );
         }
     }
-    let mut json = serde_json::to_string_pretty(&parsed.normalized).map_err(|err| Error::Config {
-        file: parsed.raw.origin.clone(),
-        message: err.to_string(),
-    })?;
+    let mut json =
+        serde_json::to_string_pretty(&parsed.normalized).map_err(|err| Error::Config {
+            file: parsed.raw.origin.clone(),
+            message: err.to_string(),
+        })?;
     json.push('\n');
     match args.out {
         Some(out) => {

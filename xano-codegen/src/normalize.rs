@@ -120,7 +120,10 @@ impl Walker {
     fn empty_array_to_object(&mut self, map: &mut Map<String, Value>, key: &str) {
         if matches!(map.get(key), Some(Value::Array(items)) if items.is_empty()) {
             map.insert(key.to_owned(), Value::Object(Map::new()));
-            self.note_at(key, "empty array `[]` where an object is required: replaced by `{}`");
+            self.note_at(
+                key,
+                "empty array `[]` where an object is required: replaced by `{}`",
+            );
         }
     }
 
@@ -130,8 +133,16 @@ impl Walker {
             self.empty_array_to_object(root, key);
         }
         self.enter(root, "components", |w, components| {
-            let Value::Object(map) = components else { return };
-            for key in ["schemas", "securitySchemes", "parameters", "requestBodies", "responses"] {
+            let Value::Object(map) = components else {
+                return;
+            };
+            for key in [
+                "schemas",
+                "securitySchemes",
+                "parameters",
+                "requestBodies",
+                "responses",
+            ] {
                 w.empty_array_to_object(map, key);
             }
             w.enter(map, "schemas", |w, schemas| {
@@ -214,7 +225,9 @@ impl Walker {
 
     fn parameter(&mut self, param: &mut Value) {
         let Value::Object(map) = param else { return };
-        self.enter(map, "required", |w, required| w.bool_keyword(required, "required"));
+        self.enter(map, "required", |w, required| {
+            w.bool_keyword(required, "required")
+        });
         self.enter(map, "schema", |w, schema| w.schema(schema));
     }
 
@@ -222,7 +235,9 @@ impl Walker {
     fn content_holder(&mut self, node: &mut Value) {
         let Value::Object(map) = node else { return };
         self.empty_array_to_object(map, "content");
-        self.enter(map, "required", |w, required| w.bool_keyword(required, "required"));
+        self.enter(map, "required", |w, required| {
+            w.bool_keyword(required, "required")
+        });
         self.enter(map, "content", |w, content| {
             w.each_entry(content, |w, _, media| {
                 if let Value::Object(media) = media {
@@ -236,7 +251,9 @@ impl Walker {
     fn bool_keyword(&mut self, value: &mut Value, keyword: &str) {
         if let Value::String(text) = value {
             let parsed = matches!(text.as_str(), "true" | "1");
-            self.note(format!("`{keyword}` written as the string \"{text}\": read as {parsed}"));
+            self.note(format!(
+                "`{keyword}` written as the string \"{text}\": read as {parsed}"
+            ));
             *value = Value::Bool(parsed);
         }
     }
@@ -266,7 +283,9 @@ impl Walker {
         for keyword in NUMERIC_KEYWORDS {
             self.repair_number_keyword(map, keyword);
         }
-        self.enter(map, "nullable", |w, nullable| w.bool_keyword(nullable, "nullable"));
+        self.enter(map, "nullable", |w, nullable| {
+            w.bool_keyword(nullable, "nullable")
+        });
         self.repair_timestamptz(map);
         self.repair_default(map);
         self.empty_array_to_object(map, "properties");
@@ -285,7 +304,9 @@ impl Walker {
                             required_from_properties.push(name.to_owned());
                         }
                         prop.remove("required");
-                        w.note("`required: bool` on a property: moved to the object's `required` list");
+                        w.note(
+                            "`required: bool` on a property: moved to the object's `required` list",
+                        );
                     }
                 }
                 w.schema(property);
@@ -299,7 +320,9 @@ impl Walker {
         });
         self.enter(map, "not", |w, not| w.schema(not));
         for key in ["allOf", "anyOf", "oneOf"] {
-            self.enter(map, key, |w, list| w.each_item(list, |w, schema| w.schema(schema)));
+            self.enter(map, key, |w, list| {
+                w.each_item(list, |w, schema| w.schema(schema))
+            });
         }
         self.repair_required(map, required_from_properties);
     }
@@ -325,7 +348,10 @@ impl Walker {
                 if nullable {
                     map.insert("nullable".into(), Value::Bool(true));
                 }
-                self.note_at("type", "`type` given as a list (OpenAPI 3.1 style): rewritten for 3.0");
+                self.note_at(
+                    "type",
+                    "`type` given as a list (OpenAPI 3.1 style): rewritten for 3.0",
+                );
             }
             Some(Value::String(name)) => {
                 if let Some((standard, format)) = xano_column_type(&name) {
@@ -335,7 +361,10 @@ impl Walker {
                             map.insert("format".into(), Value::String(format.into()));
                         }
                     }
-                    self.note_at("type", format!("Xano type `{name}`: written as `{standard}`"));
+                    self.note_at(
+                        "type",
+                        format!("Xano type `{name}`: written as `{standard}`"),
+                    );
                 }
             }
             Some(_) => {
@@ -372,7 +401,10 @@ impl Walker {
         match number {
             Some(number) => {
                 map.insert(keyword.into(), Value::Number(number));
-                self.note_at(keyword, format!("number written as the string \"{text}\": converted"));
+                self.note_at(
+                    keyword,
+                    format!("number written as the string \"{text}\": converted"),
+                );
             }
             None => {
                 map.remove(keyword);
@@ -427,7 +459,10 @@ impl Walker {
         };
         match repaired {
             Some(value) => {
-                self.note_at("default", format!("default written as the string \"{text}\": converted to {value}"));
+                self.note_at(
+                    "default",
+                    format!("default written as the string \"{text}\": converted to {value}"),
+                );
                 map.insert("default".into(), value);
             }
             None => {
@@ -456,7 +491,9 @@ impl Walker {
                     match item {
                         Value::Number(n) => {
                             by_index = true;
-                            if let Some(name) = n.as_u64().and_then(|i| property_names.get(i as usize)) {
+                            if let Some(name) =
+                                n.as_u64().and_then(|i| property_names.get(i as usize))
+                            {
                                 names.push(Value::String(name.clone()));
                             }
                         }
@@ -465,7 +502,10 @@ impl Walker {
                     }
                 }
                 if by_index {
-                    self.note_at("required", "`required` given as property indices: converted to names");
+                    self.note_at(
+                        "required",
+                        "`required` given as property indices: converted to names",
+                    );
                 }
             }
             Some(Value::Bool(_)) => {
@@ -490,7 +530,9 @@ impl Walker {
         let mut properties = Map::new();
         let mut required = Vec::new();
         for descriptor in descriptors {
-            let Value::Object(mut field) = descriptor else { continue };
+            let Value::Object(mut field) = descriptor else {
+                continue;
+            };
             let Some(Value::String(name)) = field.remove("name") else {
                 continue;
             };
@@ -565,8 +607,14 @@ mod tests {
         assert_eq!(props["at"][XANO_FORMAT], json!("timestamptz"));
         assert!(props["at"].get("default").is_none());
         let pointers: Vec<&str> = notes.iter().map(|n| n.pointer.as_str()).collect();
-        assert!(pointers.contains(&format!("{BODY}/properties/tags/minItems").as_str()), "{pointers:?}");
-        assert!(pointers.contains(&format!("{BODY}/properties/at/default").as_str()), "{pointers:?}");
+        assert!(
+            pointers.contains(&format!("{BODY}/properties/tags/minItems").as_str()),
+            "{pointers:?}"
+        );
+        assert!(
+            pointers.contains(&format!("{BODY}/properties/at/default").as_str()),
+            "{pointers:?}"
+        );
         assert!(pointers.contains(&format!("{BODY}/properties/tags/items/maxLength").as_str()));
     }
 
@@ -597,14 +645,24 @@ mod tests {
             "/user/{user_id}/": {"get": {"responses": {"200": {"content": {"application/json": {
                 "schema": {"type": "object", "properties": []}}}}}}}}}));
         assert_eq!(doc["components"], json!({}));
-        assert_eq!(doc["paths"]["/user/{user_id}/"]["get"]["operationId"], json!("get_user_by_user_id"));
+        assert_eq!(
+            doc["paths"]["/user/{user_id}/"]["get"]["operationId"],
+            json!("get_user_by_user_id")
+        );
         assert!(notes.iter().any(|n| n.message.contains("trailing slash")));
-        assert!(notes.iter().any(|n| n.pointer.ends_with("/schema/properties")));
+        assert!(
+            notes
+                .iter()
+                .any(|n| n.pointer.ends_with("/schema/properties"))
+        );
     }
 
     #[test]
     fn openapi_31_type_lists() {
         let (doc, _) = repaired(op(json!({"type": ["string", "null"]})));
-        assert_eq!(doc.pointer(BODY).unwrap(), &json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            doc.pointer(BODY).unwrap(),
+            &json!({"type": "string", "nullable": true})
+        );
     }
 }

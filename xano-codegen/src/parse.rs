@@ -27,7 +27,9 @@ pub fn parse(file: &str, doc: &Value) -> Result<openapiv3::OpenAPI> {
             return Err(Error::Unsupported {
                 file: file.to_owned(),
                 pointer: "/openapi".into(),
-                message: format!("OpenAPI version {version}: only 3.0.x is supported (Xano publishes 3.0.0)"),
+                message: format!(
+                    "OpenAPI version {version}: only 3.0.x is supported (Xano publishes 3.0.0)"
+                ),
             });
         }
         None => {
@@ -69,7 +71,11 @@ fn locate(doc: &Value) -> Option<(String, String)> {
                 at.each_item(servers, |at, server| at.node::<openapiv3::Server>(server))
             })
         })
-        .or_else(|| at.child(doc, "components", |at, components| at.components(components)))
+        .or_else(|| {
+            at.child(doc, "components", |at, components| {
+                at.components(components)
+            })
+        })
         .or_else(|| {
             at.child(doc, "paths", |at, paths| {
                 at.each_entry(paths, |at, _, item| at.path_item(item))
@@ -83,7 +89,9 @@ struct Locator {
     pointer: String,
 }
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 impl Locator {
     /// The error of `node` read as `T`, located inside it as far as serde can tell.
@@ -221,13 +229,19 @@ impl Locator {
         .or_else(|| self.child(schema, "items", |at, items| at.schema(items)))
         .or_else(|| {
             self.child(schema, "additionalProperties", |at, extra| {
-                if extra.is_object() { at.schema(extra) } else { None }
+                if extra.is_object() {
+                    at.schema(extra)
+                } else {
+                    None
+                }
             })
         })
         .or_else(|| self.child(schema, "not", |at, not| at.schema(not)))
         .or_else(|| {
             ["allOf", "anyOf", "oneOf"].iter().find_map(|key| {
-                self.child(schema, key, |at, list| at.each_item(list, |at, item| at.schema(item)))
+                self.child(schema, key, |at, list| {
+                    at.each_item(list, |at, item| at.schema(item))
+                })
             })
         })
         .or_else(|| self.node::<openapiv3::ReferenceOr<openapiv3::Schema>>(schema))
@@ -280,7 +294,9 @@ mod tests {
                 "responses": {"200": {"description": "ok"}}}}}});
         let err = parse("s.json", &doc).unwrap_err();
         assert!(
-            err.to_string().contains("(at /paths/~1a/post/requestBody/content/application~1json/schema/properties/bad)"),
+            err.to_string().contains(
+                "(at /paths/~1a/post/requestBody/content/application~1json/schema/properties/bad)"
+            ),
             "{err}"
         );
     }
@@ -288,7 +304,10 @@ mod tests {
     #[test]
     fn versions_are_checked() {
         let swagger = json!({"swagger": "2.0"});
-        assert!(matches!(parse("s", &swagger), Err(Error::Unsupported { .. })));
+        assert!(matches!(
+            parse("s", &swagger),
+            Err(Error::Unsupported { .. })
+        ));
         let v31 = json!({"openapi": "3.1.0"});
         assert!(parse("s", &v31).unwrap_err().to_string().contains("3.1.0"));
         assert!(matches!(parse("s", &json!([1])), Err(Error::Spec { .. })));

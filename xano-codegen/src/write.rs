@@ -74,7 +74,8 @@ fn space_items(source: &str) -> String {
                 || trimmed.starts_with("use ");
             let prev_trimmed = prev.trim_start();
             let ends_item = prev_trimmed == "}"
-                || (prev_trimmed.ends_with(';') && (prev_trimmed.starts_with("pub ") || prev_trimmed.starts_with("use ")))
+                || (prev_trimmed.ends_with(';')
+                    && (prev_trimmed.starts_with("pub ") || prev_trimmed.starts_with("use ")))
                 || (prev_trimmed.starts_with("//!") && !trimmed.starts_with("//!"));
             if starts_item && ends_item && indent(line) == indent(prev) {
                 out.push('\n');
@@ -177,7 +178,10 @@ pub fn short_diff(old: &str, new: &str, max_lines: usize) -> String {
     if total > max_lines {
         out.push_str(&format!("… {} more diff lines\n", total - max_lines));
     }
-    out.push_str(&format!("{} lines removed, {} lines added\n", stats.0, stats.1));
+    out.push_str(&format!(
+        "{} lines removed, {} lines added\n",
+        stats.0, stats.1
+    ));
     out
 }
 
@@ -201,7 +205,9 @@ mod tests {
 
     #[test]
     fn items_get_blank_lines_between_them() {
-        let spaced = space_items("mod a {\n    //! Doc.\n    use x::Y;\n    pub const A: u8 = 1;\n    /// B.\n    pub struct B {\n        f: u8,\n    }\n    impl B {}\n}\n");
+        let spaced = space_items(
+            "mod a {\n    //! Doc.\n    use x::Y;\n    pub const A: u8 = 1;\n    /// B.\n    pub struct B {\n        f: u8,\n    }\n    impl B {}\n}\n",
+        );
         assert_eq!(
             spaced,
             "mod a {\n    //! Doc.\n\n    use x::Y;\n\n    pub const A: u8 = 1;\n\n    /// B.\n    pub struct B {\n        f: u8,\n    }\n\n    impl B {}\n}\n"

@@ -133,7 +133,8 @@ impl Client {
     /// spec can still be called by hand.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
         let api_group = self.handle.api_group.as_str();
-        let mut url = String::with_capacity(self.shared.origin.len() + api_group.len() + path.len() + 2);
+        let mut url =
+            String::with_capacity(self.shared.origin.len() + api_group.len() + path.len() + 2);
         url.push_str(&self.shared.origin);
         if !api_group.is_empty() {
             url.push('/');
@@ -268,7 +269,11 @@ impl fmt::Debug for ClientBuilder {
             .field("origin", &self.origin)
             .field(
                 "headers",
-                &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
             )
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
@@ -312,6 +317,9 @@ mod tests {
             .unwrap();
         client.session().set_token("tok-secret");
         let shown = format!("{client:?}");
-        assert!(!shown.contains("hunter2") && !shown.contains("tok-secret"), "{shown}");
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("tok-secret"),
+            "{shown}"
+        );
     }
 }

@@ -28,7 +28,9 @@ pub enum Error {
     /// A 2xx response body did not match the type generated from the spec.
     /// Xano infers response schemas, so this usually means the endpoint changed:
     /// fetch the spec again and regenerate.
-    #[error("could not decode the response (status {status}) at `{path}`: {message}; body starts: {excerpt}")]
+    #[error(
+        "could not decode the response (status {status}) at `{path}`: {message}; body starts: {excerpt}"
+    )]
     Decode {
         /// The HTTP status.
         status: u16,

@@ -116,7 +116,10 @@ mod tests {
 
     #[test]
     fn mime_is_guessed_from_the_extension() {
-        assert_eq!(File::from_bytes("cover.png", vec![1, 2]).mime(), "image/png");
+        assert_eq!(
+            File::from_bytes("cover.png", vec![1, 2]).mime(),
+            "image/png"
+        );
         assert_eq!(
             File::from_bytes("blob", vec![]).mime(),
             "application/octet-stream"

@@ -144,8 +144,9 @@ impl<'a> RequestBuilder<'a> {
         let mut headers = self.client.headers(&self.headers)?;
         if self.auth {
             if let Some(bearer) = self.client.session().bearer() {
-                let mut value = HeaderValue::from_str(&bearer)
-                    .map_err(|_| Error::Config("the session token is not a valid header value".into()))?;
+                let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
+                    Error::Config("the session token is not a valid header value".into())
+                })?;
                 value.set_sensitive(true);
                 headers.insert(AUTHORIZATION, value);
             }
@@ -183,7 +184,9 @@ fn multipart_form(parts: Vec<(String, Part)>) -> Result<reqwest::multipart::Form
                 let part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
                     .file_name(file.name().to_owned())
                     .mime_str(file.mime())
-                    .map_err(|_| Error::Config(format!("`{}` is not a valid MIME type", file.mime())))?;
+                    .map_err(|_| {
+                        Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
+                    })?;
                 form.part(name, part)
             }
         };
@@ -196,7 +199,11 @@ fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
         return Err(Error::from_response(status, body));
     }
     // An empty 2xx body reads as JSON null, so `Option`/`Value` outputs still work.
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"null" } else { body };
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        body
+    };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
         status,
@@ -241,7 +248,13 @@ mod tests {
         let pairs: Vec<String> = out.iter().map(|(k, v)| format!("{k}={v}")).collect();
         assert_eq!(
             pairs,
-            ["page=2", "tags[]=a", "tags[]=b", "range[from]=1", "range[to]=true"]
+            [
+                "page=2",
+                "tags[]=a",
+                "tags[]=b",
+                "range[from]=1",
+                "range[to]=true"
+            ]
         );
     }
 

@@ -49,7 +49,9 @@ impl Session {
     // A poisoned lock only means another thread panicked while swapping an
     // `Option`; the value inside is still whole, so keep using it.
     fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<SecretString>> {
-        self.token.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.token
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> std::sync::RwLockWriteGuard<'_, Option<SecretString>> {

@@ -194,7 +194,8 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
     // `new` is the group client's constructor.
     fn_names.reserve(["new"]);
 
-    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> = spec.paths.paths.iter().collect();
+    let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
+        spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
     for (path, item) in paths {
         let item_pointer = pointer(["paths", path.as_str()]);
@@ -208,7 +209,8 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
             if let Some(operation) = method.operation(item) {
                 let op_pointer = format!("{item_pointer}/{}", method.as_str().to_ascii_lowercase());
                 let fn_name = fn_names.claim(&operation_name(method.as_str(), path), "_");
-                endpoints.push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
+                endpoints
+                    .push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
             }
         }
     }
@@ -498,7 +500,13 @@ impl<'a> Builder<'a> {
         for (param, at) in parameters {
             if let Parameter::Path { parameter_data, .. } = param {
                 if !params.iter().any(|p| p.name == parameter_data.name) {
-                    self.warn(at, format!("path parameter `{}` is not in the path: ignored", parameter_data.name));
+                    self.warn(
+                        at,
+                        format!(
+                            "path parameter `{}` is not in the path: ignored",
+                            parameter_data.name
+                        ),
+                    );
                 }
             }
         }
@@ -507,7 +515,11 @@ impl<'a> Builder<'a> {
 
     /// Chooses the body encoding: multipart when the body holds a file (Xano then
     /// offers only multipart), JSON otherwise.
-    fn pick_body(&mut self, body: &'a RequestBody, at: &str) -> Option<(BodyKind, &'a ReferenceOr<Schema>, String)> {
+    fn pick_body(
+        &mut self,
+        body: &'a RequestBody,
+        at: &str,
+    ) -> Option<(BodyKind, &'a ReferenceOr<Schema>, String)> {
         let media = |name: &str| {
             body.content
                 .get_key_value(name)
@@ -520,10 +532,16 @@ impl<'a> Builder<'a> {
         if let Some((key, schema)) = media("multipart/form-data") {
             return Some((BodyKind::Multipart, schema, schema_at(key)));
         }
-        let (key, media) = body.content.iter().find(|(_, media)| media.schema.is_some())?;
+        let (key, media) = body
+            .content
+            .iter()
+            .find(|(_, media)| media.schema.is_some())?;
         let schema = media.schema.as_ref()?;
         if !key.contains("json") {
-            self.warn(&pointer_join(at, &["content", key]), format!("media type `{key}` is sent as JSON"));
+            self.warn(
+                &pointer_join(at, &["content", key]),
+                format!("media type `{key}` is sent as JSON"),
+            );
         }
         Some((BodyKind::Json, schema, schema_at(key)))
     }
@@ -538,7 +556,9 @@ impl<'a> Builder<'a> {
         let resolved = self.resolve_schema(schema, at)?;
         let properties = match &resolved.schema_kind {
             SchemaKind::Type(Type::Object(object)) => Some((&object.properties, &object.required)),
-            SchemaKind::Any(any) if !any.properties.is_empty() => Some((&any.properties, &any.required)),
+            SchemaKind::Any(any) if !any.properties.is_empty() => {
+                Some((&any.properties, &any.required))
+            }
             _ => None,
         };
         let Some((properties, required)) = properties else {
@@ -558,23 +578,24 @@ impl<'a> Builder<'a> {
             };
             let (ty, nullable) = self.schema_box_ref(property, &prop_at, ctx)?;
             let doc = self.property_doc(property, Role::Request);
-            let mut field = request_field(
-                name,
-                ty,
-                required.contains(name) && !nullable,
-                Location::Body,
-                None,
-                idents,
-            );
+            // Xano marks every file input nullable, required or not.
+            let required = required.contains(name) && (!nullable || ty == TypeRef::File);
+            let mut field = request_field(name, ty, required, Location::Body, None, idents);
             field.doc = doc;
             fields.push(field);
         }
         Ok(BodyShape::Fields(fields))
     }
 
-    fn output(&mut self, operation: &Operation, op_pointer: &str, output_name: &str) -> Result<TypeRef> {
+    fn output(
+        &mut self,
+        operation: &Operation,
+        op_pointer: &str,
+        output_name: &str,
+    ) -> Result<TypeRef> {
         let mut chosen: Option<(&ReferenceOr<Response>, String)> = None;
-        let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> = operation.responses.responses.iter().collect();
+        let mut codes: Vec<(&StatusCode, &ReferenceOr<Response>)> =
+            operation.responses.responses.iter().collect();
         codes.sort_by_key(|(code, _)| match code {
             StatusCode::Code(c) => *c,
             StatusCode::Range(r) => *r * 100,
@@ -585,7 +606,10 @@ impl<'a> Builder<'a> {
                 StatusCode::Range(r) => *r == 2,
             };
             if success {
-                chosen = Some((response, pointer_join(op_pointer, &["responses", &code.to_string()])));
+                chosen = Some((
+                    response,
+                    pointer_join(op_pointer, &["responses", &code.to_string()]),
+                ));
                 break;
             }
         }
@@ -601,7 +625,12 @@ impl<'a> Builder<'a> {
         let media = response
             .content
             .get_key_value("application/json")
-            .or_else(|| response.content.iter().find(|(key, _)| key.contains("json")))
+            .or_else(|| {
+                response
+                    .content
+                    .iter()
+                    .find(|(key, _)| key.contains("json"))
+            })
             .or_else(|| response.content.first());
         let Some((key, media)) = media else {
             return Ok(TypeRef::Json);
@@ -634,14 +663,24 @@ impl<'a> Builder<'a> {
 
     // ---- schemas -------------------------------------------------------------
 
-    fn schema_box_ref(&mut self, schema: &ReferenceOr<Box<Schema>>, at: &str, ctx: Ctx) -> Result<(TypeRef, bool)> {
+    fn schema_box_ref(
+        &mut self,
+        schema: &ReferenceOr<Box<Schema>>,
+        at: &str,
+        ctx: Ctx,
+    ) -> Result<(TypeRef, bool)> {
         match schema {
             ReferenceOr::Item(schema) => self.schema(schema, at, ctx),
             ReferenceOr::Reference { reference } => self.reference(reference, at, ctx),
         }
     }
 
-    fn schema_ref(&mut self, schema: &ReferenceOr<Schema>, at: &str, ctx: Ctx) -> Result<(TypeRef, bool)> {
+    fn schema_ref(
+        &mut self,
+        schema: &ReferenceOr<Schema>,
+        at: &str,
+        ctx: Ctx,
+    ) -> Result<(TypeRef, bool)> {
         match schema {
             ReferenceOr::Item(schema) => self.schema(schema, at, ctx),
             ReferenceOr::Reference { reference } => self.reference(reference, at, ctx),
@@ -708,21 +747,42 @@ impl<'a> Builder<'a> {
         Err(self.unsupported(at, "a `$ref` chain longer than 32 links"))
     }
 
-    fn resolve_parameter(&self, param: &'a ReferenceOr<Parameter>, at: &str) -> Result<&'a Parameter> {
+    fn resolve_parameter(
+        &self,
+        param: &'a ReferenceOr<Parameter>,
+        at: &str,
+    ) -> Result<&'a Parameter> {
         resolve_component(param, at, self.file, "parameters", |name| {
-            self.spec.components.as_ref().and_then(|c| c.parameters.get(name))
+            self.spec
+                .components
+                .as_ref()
+                .and_then(|c| c.parameters.get(name))
         })
     }
 
-    fn resolve_request_body(&self, body: &'a ReferenceOr<RequestBody>, at: &str) -> Result<&'a RequestBody> {
+    fn resolve_request_body(
+        &self,
+        body: &'a ReferenceOr<RequestBody>,
+        at: &str,
+    ) -> Result<&'a RequestBody> {
         resolve_component(body, at, self.file, "requestBodies", |name| {
-            self.spec.components.as_ref().and_then(|c| c.request_bodies.get(name))
+            self.spec
+                .components
+                .as_ref()
+                .and_then(|c| c.request_bodies.get(name))
         })
     }
 
-    fn resolve_response(&self, response: &'a ReferenceOr<Response>, at: &str) -> Result<&'a Response> {
+    fn resolve_response(
+        &self,
+        response: &'a ReferenceOr<Response>,
+        at: &str,
+    ) -> Result<&'a Response> {
         resolve_component(response, at, self.file, "responses", |name| {
-            self.spec.components.as_ref().and_then(|c| c.responses.get(name))
+            self.spec
+                .components
+                .as_ref()
+                .and_then(|c| c.responses.get(name))
         })
     }
 
@@ -731,8 +791,16 @@ impl<'a> Builder<'a> {
         let nullable = schema.schema_data.nullable;
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
-                let binary = matches!(string.format, VariantOrUnknownOrEmpty::Item(StringFormat::Binary));
-                let values: Vec<&str> = string.enumeration.iter().flatten().map(String::as_str).collect();
+                let binary = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Binary)
+                );
+                let values: Vec<&str> = string
+                    .enumeration
+                    .iter()
+                    .flatten()
+                    .map(String::as_str)
+                    .collect();
                 if binary {
                     match ctx.role {
                         Role::Request => TypeRef::File,
@@ -761,21 +829,39 @@ impl<'a> Builder<'a> {
                 } else if any.items.is_some() {
                     self.array(any.items.as_ref(), at, ctx)?
                 } else {
-                    if any.typ.is_some() || !any.one_of.is_empty() || !any.any_of.is_empty() || !any.all_of.is_empty() {
-                        self.warn(at, "a schema mixing keywords of several types: typed as JSON");
+                    if any.typ.is_some()
+                        || !any.one_of.is_empty()
+                        || !any.any_of.is_empty()
+                        || !any.all_of.is_empty()
+                    {
+                        self.warn(
+                            at,
+                            "a schema mixing keywords of several types: typed as JSON",
+                        );
                     }
                     TypeRef::Json
                 }
             }
-            SchemaKind::OneOf { .. } | SchemaKind::AnyOf { .. } | SchemaKind::AllOf { .. } | SchemaKind::Not { .. } => {
-                self.warn(at, "oneOf/anyOf/allOf/not are not generated as types: typed as JSON");
+            SchemaKind::OneOf { .. }
+            | SchemaKind::AnyOf { .. }
+            | SchemaKind::AllOf { .. }
+            | SchemaKind::Not { .. } => {
+                self.warn(
+                    at,
+                    "oneOf/anyOf/allOf/not are not generated as types: typed as JSON",
+                );
                 TypeRef::Json
             }
         };
         Ok((ty, nullable))
     }
 
-    fn array(&mut self, items: Option<&ReferenceOr<Box<Schema>>>, at: &str, ctx: Ctx) -> Result<TypeRef> {
+    fn array(
+        &mut self,
+        items: Option<&ReferenceOr<Box<Schema>>>,
+        at: &str,
+        ctx: Ctx,
+    ) -> Result<TypeRef> {
         let Some(items) = items else {
             return Ok(TypeRef::Vec(Box::new(TypeRef::Json)));
         };
@@ -823,7 +909,10 @@ impl<'a> Builder<'a> {
             if ctx.role == Role::Request && ty.holds_file() {
                 // Only top-level body fields become multipart file parts; a nested
                 // object is sent as JSON text, where a file cannot go.
-                self.warn(&prop_at, "a file inside a nested object cannot be uploaded: typed as a string");
+                self.warn(
+                    &prop_at,
+                    "a file inside a nested object cannot be uploaded: typed as a string",
+                );
                 ty = ty.without_files();
             }
             let doc = self.property_doc(property, ctx.role);
@@ -858,7 +947,12 @@ impl<'a> Builder<'a> {
             role: ctx.role,
             fields,
         });
-        let doc = schema.schema_data.description.as_deref().map(plain_text).filter(|d| !d.is_empty());
+        let doc = schema
+            .schema_data
+            .description
+            .as_deref()
+            .map(plain_text)
+            .filter(|d| !d.is_empty());
         Ok(TypeRef::Named(self.types.intern(this, kind, doc, ctx.hint)))
     }
 
@@ -876,8 +970,16 @@ impl<'a> Builder<'a> {
             })
             .collect();
         let this = self.types.begin_use();
-        let doc = schema.schema_data.description.as_deref().map(plain_text).filter(|d| !d.is_empty());
-        TypeRef::Named(self.types.intern(this, TypeKind::Enum(EnumDef { variants }), doc, ctx.hint))
+        let doc = schema
+            .schema_data
+            .description
+            .as_deref()
+            .map(plain_text)
+            .filter(|d| !d.is_empty());
+        TypeRef::Named(
+            self.types
+                .intern(this, TypeKind::Enum(EnumDef { variants }), doc, ctx.hint),
+        )
     }
 
     /// A field's rustdoc: its description, plus what Xano's types mean.
@@ -887,7 +989,12 @@ impl<'a> Builder<'a> {
         };
         let data = &schema.schema_data;
         let mut parts = Vec::new();
-        if let Some(description) = data.description.as_deref().map(plain_text).filter(|d| !d.is_empty()) {
+        if let Some(description) = data
+            .description
+            .as_deref()
+            .map(plain_text)
+            .filter(|d| !d.is_empty())
+        {
             parts.push(description);
         }
         if data.extensions.get(XANO_FORMAT).and_then(|v| v.as_str()) == Some("timestamptz") {
@@ -991,8 +1098,16 @@ fn template_params(path: &str) -> Vec<&str> {
 /// adds, without Xano's "Authentication: required" trailer (the generated doc says
 /// that itself).
 fn endpoint_doc(operation: &Operation) -> Vec<String> {
-    let summary = operation.summary.as_deref().map(plain_text).unwrap_or_default();
-    let description = operation.description.as_deref().map(plain_text).unwrap_or_default();
+    let summary = operation
+        .summary
+        .as_deref()
+        .map(plain_text)
+        .unwrap_or_default();
+    let description = operation
+        .description
+        .as_deref()
+        .map(plain_text)
+        .unwrap_or_default();
     let description = strip_auth_trailer(&description);
     let mut paragraphs: Vec<String> = Vec::new();
     for text in [summary.as_str(), description] {
@@ -1082,7 +1197,10 @@ mod tests {
             "Login and get a token\n\nAuthentication: not required"
         );
         assert_eq!(plain_text("a &amp; b [x] <3"), "a & b \\[x\\] \\<3");
-        assert_eq!(plain_text("    indented\n```rust\ncode"), "indented\n'''rust\ncode");
+        assert_eq!(
+            plain_text("    indented\n```rust\ncode"),
+            "indented\n'''rust\ncode"
+        );
     }
 
     #[test]

@@ -5,11 +5,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Keywords of every edition; `gen` is reserved since 2024.
 const KEYWORDS: [&str; 52] = [
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true",
-    "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
 /// Keywords that cannot be raw identifiers.
@@ -156,15 +156,27 @@ mod tests {
 
     #[test]
     fn operation_names_follow_the_design() {
-        assert_eq!(operation_name("GET", "/user/{user_id}"), "get_user_by_user_id");
+        assert_eq!(
+            operation_name("GET", "/user/{user_id}"),
+            "get_user_by_user_id"
+        );
         assert_eq!(operation_name("post", "/auth/login"), "post_auth_login");
-        assert_eq!(operation_name("GET", "/kpi-goals/list"), "get_kpi_goals_list");
-        assert_eq!(operation_name("GET", "/kpi_goals/list"), "get_kpi_goals_list");
+        assert_eq!(
+            operation_name("GET", "/kpi-goals/list"),
+            "get_kpi_goals_list"
+        );
+        assert_eq!(
+            operation_name("GET", "/kpi_goals/list"),
+            "get_kpi_goals_list"
+        );
         assert_eq!(
             operation_name("GET", "/group/get_running_stats/{group_running_stats_id}/"),
             "get_group_get_running_stats_by_group_running_stats_id"
         );
-        assert_eq!(operation_name("GET", "/owner/{ownerId}"), "get_owner_by_owner_id");
+        assert_eq!(
+            operation_name("GET", "/owner/{ownerId}"),
+            "get_owner_by_owner_id"
+        );
         assert_eq!(operation_name("GET", "/🚀/x"), "get_x");
         assert_eq!(operation_name("GET", "/"), "get");
     }

@@ -145,7 +145,13 @@ pub struct Field {
 
 impl Field {
     fn key(&self) -> (&str, &str, &TypeRef, Location, bool) {
-        (&self.name, &self.ident, &self.ty, self.location, self.skip_if_none)
+        (
+            &self.name,
+            &self.ident,
+            &self.ty,
+            self.location,
+            self.skip_if_none,
+        )
     }
 }
 
@@ -216,8 +222,25 @@ pub struct TypeSpace {
 /// Names generated code uses unqualified inside a group module, which a type must
 /// not shadow.
 pub const RESERVED_TYPE_NAMES: [&str; 20] = [
-    "Client", "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err",
-    "Default", "Clone", "Debug", "PartialEq", "Eq", "Hash", "Serialize", "Deserialize", "From",
+    "Client",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Clone",
+    "Debug",
+    "PartialEq",
+    "Eq",
+    "Hash",
+    "Serialize",
+    "Deserialize",
+    "From",
     "Into",
 ];
 
@@ -245,7 +268,13 @@ impl TypeSpace {
 
     /// Interns `kind` (reusing an identical earlier type) for the use `this`,
     /// remembering `hint` as a possible name.
-    pub fn intern(&mut self, this: UseId, kind: TypeKind, doc: Option<String>, hint: NameHint) -> TypeId {
+    pub fn intern(
+        &mut self,
+        this: UseId,
+        kind: TypeKind,
+        doc: Option<String>,
+        hint: NameHint,
+    ) -> TypeId {
         let id = match self.index.get(&kind) {
             Some(id) => *id,
             None => {
@@ -276,7 +305,11 @@ impl TypeSpace {
         let mut root_names = std::collections::HashSet::new();
         for (id, hints) in self.hints.iter().enumerate() {
             for hint in hints {
-                if let NameHint::Root { name, primary: true } = hint {
+                if let NameHint::Root {
+                    name,
+                    primary: true,
+                } = hint
+                {
                     root_names.insert(name.clone());
                     primary[id].get_or_insert_with(|| name.clone());
                 }
@@ -326,8 +359,14 @@ impl TypeSpace {
                         // A containing type always outlives its children's reads, so the
                         // parent is known; the depth bound only guards malformed input.
                         Some(parent) if clashes && depth < 64 => {
-                            let parent_name =
-                                self.resolve(parent.0, primary, root_names, wanted, resolved, depth + 1);
+                            let parent_name = self.resolve(
+                                parent.0,
+                                primary,
+                                root_names,
+                                wanted,
+                                resolved,
+                                depth + 1,
+                            );
                             format!("{parent_name}{short}")
                         }
                         _ => short.clone(),

@@ -1,0 +1,611 @@
+//! A fake Xano instance on 127.0.0.1 serving the bookstore example group
+//! (`examples/specs/bookstore.json`) the way XANO.md says Xano behaves: bearer
+//! tokens from `/auth/login`, Xano's error bodies and codes, the paging envelope,
+//! JSON and multipart inputs, unknown routes answered with
+//! `ERROR_CODE_NOT_FOUND`. Every request is recorded for tests to inspect.
+
+use axum::Router;
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::http::{HeaderMap, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::oneshot;
+
+/// The API group base path the bookstore spec declares.
+pub const BOOKSTORE_GROUP: &str = "/api:bookstore1";
+
+/// A running fake Xano; stops when dropped.
+pub struct FakeXano {
+    origin: String,
+    state: Arc<Mutex<Shared>>,
+    _stop: oneshot::Sender<()>,
+}
+
+/// One request as the server received it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    /// The method.
+    pub method: Method,
+    /// The path as sent (percent-encoding kept).
+    pub path: String,
+    /// The raw query string, if any.
+    pub query: Option<String>,
+    /// All headers.
+    pub headers: HeaderMap,
+    /// The decoded body.
+    pub body: RecordedBody,
+}
+
+impl Recorded {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// A request body as the server decoded it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RecordedBody {
+    /// No body.
+    Empty,
+    /// `application/json`.
+    Json(Value),
+    /// `multipart/form-data`, in order.
+    Multipart(Vec<Part>),
+    /// Anything else.
+    Other(Bytes),
+}
+
+/// One multipart part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Part {
+    /// The field name.
+    pub name: String,
+    /// The file name, for file parts.
+    pub file_name: Option<String>,
+    /// The part's content type.
+    pub content_type: Option<String>,
+    /// The exact bytes.
+    pub bytes: Bytes,
+}
+
+#[derive(Default)]
+struct Shared {
+    requests: Vec<Recorded>,
+    scripted: VecDeque<(Method, String, u16, String)>,
+    users: Vec<Value>,
+    passwords: HashMap<String, String>,
+    tokens: HashMap<String, i64>,
+    books: Vec<Value>,
+    next_id: i64,
+}
+
+impl FakeXano {
+    /// Starts a server on an ephemeral port of 127.0.0.1, seeded with three books
+    /// (one of a genre the spec does not list, one with a field the spec does not
+    /// list).
+    pub async fn start() -> FakeXano {
+        let mut shared = Shared {
+            next_id: 1,
+            ..Shared::default()
+        };
+        for (title, genre, price, in_stock) in [
+            ("Dune", "sci-fi", 9.5, true),
+            ("Atomic Habits", "self_help", 14.0, true),
+            ("Leaves of Grass", "poetry", 7.25, false),
+        ] {
+            let id = shared.id();
+            let mut book = json!({"id": id, "created_at": 1_700_000_000_000_i64 + id, "title": title,
+                "author_id": 1, "genre": genre, "price": price, "in_stock": in_stock,
+                "tags": ["classic"], "cover": null, "metadata": {"source": "seed"}});
+            if genre == "poetry" {
+                book["isbn"] = json!("978-0-00-000000-0");
+            }
+            shared.books.push(book);
+        }
+        let state = Arc::new(Mutex::new(shared));
+        let app = Router::new()
+            .fallback(handle)
+            .with_state(Arc::clone(&state));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
+        let addr = listener.local_addr().expect("local address");
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        FakeXano {
+            origin: format!("http://{addr}"),
+            state,
+            _stop: stop,
+        }
+    }
+
+    /// `http://127.0.0.1:<port>`.
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// Every request received so far, in order.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.state).requests.clone()
+    }
+
+    /// The last request whose path ends with `suffix`.
+    pub fn last(&self, suffix: &str) -> Recorded {
+        self.requests()
+            .into_iter()
+            .rev()
+            .find(|r| r.path.ends_with(suffix))
+            .unwrap_or_else(|| panic!("no request to …{suffix}"))
+    }
+
+    /// Answers the next `method path` request with `status` and `body` instead of
+    /// the normal behaviour.
+    pub fn respond_once(&self, method: Method, path: &str, status: u16, body: &str) {
+        lock(&self.state)
+            .scripted
+            .push_back((method, path.to_owned(), status, body.to_owned()));
+    }
+}
+
+fn lock(state: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    state
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl Shared {
+    fn id(&mut self) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        id
+    }
+}
+
+/// Xano's error body.
+fn xano_error(status: u16, code: &str, message: &str, payload: Option<Value>) -> Response {
+    let mut body = json!({"code": code, "message": message});
+    if let Some(payload) = payload {
+        body["payload"] = payload;
+    }
+    json_response(status, &body)
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn missing(param: &str) -> Response {
+    xano_error(
+        400,
+        "ERROR_CODE_INPUT_ERROR",
+        &format!("Missing param: {param}"),
+        Some(json!({"param": param})),
+    )
+}
+
+fn unauthorized() -> Response {
+    xano_error(
+        401,
+        "ERROR_CODE_UNAUTHORIZED",
+        "Unauthorized - Authentication Required",
+        None,
+    )
+}
+
+fn not_found() -> Response {
+    xano_error(404, "ERROR_CODE_NOT_FOUND", "Not Found.", None)
+}
+
+/// The inputs of one request: query parameters, then JSON or multipart fields.
+struct Inputs {
+    fields: Map<String, Value>,
+    files: Vec<Part>,
+}
+
+impl Inputs {
+    fn get(&self, name: &str) -> Option<&Value> {
+        self.fields.get(name).filter(|v| !v.is_null())
+    }
+    fn str(&self, name: &str) -> Option<String> {
+        self.get(name).map(|v| match v {
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        })
+    }
+    fn i64(&self, name: &str) -> Option<i64> {
+        self.get(name)
+            .and_then(|v| v.as_i64().or_else(|| v.as_str()?.parse().ok()))
+    }
+    fn f64(&self, name: &str) -> Option<f64> {
+        self.get(name)
+            .and_then(|v| v.as_f64().or_else(|| v.as_str()?.parse().ok()))
+    }
+}
+
+async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let query = request.uri().query().map(str::to_owned);
+    let headers = request.headers().clone();
+    let body = read_body(request).await;
+    lock(&state).requests.push(Recorded {
+        method: method.clone(),
+        path: path.clone(),
+        query: query.clone(),
+        headers: headers.clone(),
+        body: body.clone(),
+    });
+
+    {
+        let mut shared = lock(&state);
+        if let Some(at) = shared
+            .scripted
+            .iter()
+            .position(|(m, p, _, _)| *m == method && *p == path)
+        {
+            let (_, _, status, body) = shared.scripted.remove(at).unwrap_or_default();
+            return (
+                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                [(header::CONTENT_TYPE, "application/json")],
+                body,
+            )
+                .into_response();
+        }
+    }
+
+    let Some(route) = path.strip_prefix(BOOKSTORE_GROUP) else {
+        return xano_error(
+            404,
+            "ERROR_CODE_NOT_FOUND",
+            "Unable to locate request.",
+            None,
+        );
+    };
+    let inputs = inputs(query.as_deref(), &body);
+    let user = bearer(&headers).and_then(|token| lock(&state).tokens.get(&token).copied());
+    let segments: Vec<&str> = route.trim_start_matches('/').split('/').collect();
+    let mut shared = lock(&state);
+    match (method.as_str(), segments.as_slice()) {
+        ("POST", ["auth", "signup"]) => signup(&mut shared, &inputs),
+        ("POST", ["auth", "login"]) => login(&mut shared, &inputs),
+        ("GET", ["auth", "me"]) => match user {
+            Some(id) => json_response(200, &shared.users[(id - 1) as usize]),
+            None => unauthorized(),
+        },
+        ("GET", ["books"]) => list_books(&shared, &inputs),
+        ("POST", ["books"]) if user.is_none() => unauthorized(),
+        ("POST", ["books"]) => create_book(&mut shared, &inputs),
+        ("GET", ["books", "count"]) => {
+            let count = shared
+                .books
+                .iter()
+                .filter(|b| b["in_stock"] == json!(true))
+                .count();
+            json_response(200, &json!(count))
+        }
+        ("GET", ["books", id]) => match find_book(&shared, id) {
+            Some(index) => json_response(200, &shared.books[index]),
+            None => not_found(),
+        },
+        (_, ["books", ..]) if user.is_none() => unauthorized(),
+        ("PATCH", ["books", id]) => match find_book(&shared, id) {
+            Some(index) => {
+                for key in ["title", "price", "in_stock"] {
+                    if let Some(value) = inputs.get(key) {
+                        shared.books[index][key] = value.clone();
+                    }
+                }
+                json_response(200, &shared.books[index])
+            }
+            None => not_found(),
+        },
+        ("DELETE", ["books", id]) => match (find_book(&shared, id), inputs.str("reason")) {
+            (_, None) => missing("reason"),
+            (Some(index), Some(_)) => {
+                shared.books.remove(index);
+                json_response(200, &json!({}))
+            }
+            (None, Some(_)) => not_found(),
+        },
+        ("POST", ["books", id, "cover"]) => match (find_book(&shared, id), inputs.files.first()) {
+            (_, None) => missing("image"),
+            (None, _) => not_found(),
+            (Some(index), Some(file)) => {
+                let name = file.file_name.clone().unwrap_or_default();
+                shared.books[index]["cover"] = json!({"access": "public", "path": format!("/vault/{name}"),
+                    "name": name, "type": "image", "size": file.bytes.len(),
+                    "mime": file.content_type, "meta": {"caption": inputs.str("caption")},
+                    "url": format!("https://cdn.example/{name}")});
+                json_response(200, &shared.books[index])
+            }
+        },
+        ("GET", ["authors", _slug, "books", ""]) => {
+            json_response(200, &Value::Array(shared.books.clone()))
+        }
+        ("GET", ["search-books" | "search_books"]) => match inputs.str("q") {
+            None => missing("q"),
+            Some(q) => {
+                let tags: Vec<Value> = match inputs.get("tags") {
+                    Some(Value::Array(tags)) => tags.clone(),
+                    _ => Vec::new(),
+                };
+                let found: Vec<Value> = shared
+                    .books
+                    .iter()
+                    .filter(|b| b["title"].as_str().is_some_and(|t| t.contains(&q)))
+                    .filter(|b| {
+                        tags.iter()
+                            .all(|t| b["tags"].as_array().is_some_and(|bt| bt.contains(t)))
+                    })
+                    .cloned()
+                    .collect();
+                json_response(200, &Value::Array(found))
+            }
+        },
+        ("POST", ["orders"]) if user.is_none() => unauthorized(),
+        ("POST", ["orders"]) => place_order(&mut shared, &inputs),
+        _ => xano_error(
+            404,
+            "ERROR_CODE_NOT_FOUND",
+            "Unable to locate request.",
+            None,
+        ),
+    }
+}
+
+fn bearer(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    value.strip_prefix("Bearer ").map(str::to_owned)
+}
+
+fn find_book(shared: &Shared, id: &str) -> Option<usize> {
+    let id: i64 = id.parse().ok()?;
+    shared.books.iter().position(|b| b["id"] == json!(id))
+}
+
+fn signup(shared: &mut Shared, inputs: &Inputs) -> Response {
+    let (Some(name), Some(email), Some(password)) = (
+        inputs.str("name"),
+        inputs.str("email"),
+        inputs.str("password"),
+    ) else {
+        let absent = ["name", "email", "password"]
+            .into_iter()
+            .find(|k| inputs.get(k).is_none());
+        return missing(absent.unwrap_or("email"));
+    };
+    if shared.passwords.contains_key(&email) {
+        return xano_error(
+            403,
+            "ERROR_CODE_ACCESS_DENIED",
+            "This account is already in use.",
+            None,
+        );
+    }
+    let id = shared.users.len() as i64 + 1;
+    shared.users.push(json!({"id": id, "created_at": 1_700_000_000_000_i64, "name": name, "email": email, "role": "reader"}));
+    shared.passwords.insert(email, password);
+    issue_token(shared, id)
+}
+
+fn login(shared: &mut Shared, inputs: &Inputs) -> Response {
+    let (Some(email), Some(password)) = (inputs.str("email"), inputs.str("password")) else {
+        return missing("email");
+    };
+    if shared.passwords.get(&email) != Some(&password) {
+        return xano_error(
+            403,
+            "ERROR_CODE_ACCESS_DENIED",
+            "Invalid Credentials.",
+            None,
+        );
+    }
+    let id = shared
+        .users
+        .iter()
+        .find(|u| u["email"] == json!(email))
+        .and_then(|u| u["id"].as_i64())
+        .unwrap_or_default();
+    issue_token(shared, id)
+}
+
+fn issue_token(shared: &mut Shared, user: i64) -> Response {
+    let token = format!(
+        "eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBM-{user}-{}",
+        shared.tokens.len()
+    );
+    shared.tokens.insert(token.clone(), user);
+    json_response(200, &json!({"authToken": token}))
+}
+
+fn list_books(shared: &Shared, inputs: &Inputs) -> Response {
+    let page = inputs.i64("page").unwrap_or(1).max(1);
+    let per_page = inputs.i64("per_page").unwrap_or(20).max(1);
+    let genre = inputs.str("genre").filter(|g| !g.is_empty());
+    let search = inputs.str("search").unwrap_or_default();
+    let matching: Vec<&Value> = shared
+        .books
+        .iter()
+        .filter(|b| genre.as_ref().is_none_or(|g| b["genre"] == json!(g)))
+        .filter(|b| b["title"].as_str().is_some_and(|t| t.contains(&search)))
+        .collect();
+    let total = matching.len() as i64;
+    let offset = (page - 1) * per_page;
+    let items: Vec<Value> = matching
+        .into_iter()
+        .skip(offset as usize)
+        .take(per_page as usize)
+        .cloned()
+        .collect();
+    let page_total = (total + per_page - 1) / per_page;
+    json_response(
+        200,
+        &json!({"itemsReceived": items.len(), "curPage": page,
+            "nextPage": if page < page_total { json!(page + 1) } else { Value::Null },
+            "prevPage": if page > 1 { json!(page - 1) } else { Value::Null },
+            "offset": offset, "perPage": per_page, "itemsTotal": total, "pageTotal": page_total,
+            "items": items}),
+    )
+}
+
+fn create_book(shared: &mut Shared, inputs: &Inputs) -> Response {
+    for required in ["title", "author_id", "price"] {
+        if inputs.get(required).is_none() {
+            return missing(required);
+        }
+    }
+    let id = shared.id();
+    let book = json!({"id": id, "created_at": 1_800_000_000_000_i64, "title": inputs.str("title"),
+        "author_id": inputs.i64("author_id"), "genre": inputs.get("genre"), "price": inputs.f64("price"),
+        "in_stock": inputs.get("in_stock").cloned().unwrap_or(json!(false)),
+        "tags": inputs.get("tags").cloned().unwrap_or(json!([])), "cover": null,
+        "metadata": inputs.get("metadata").cloned().unwrap_or(json!({}))});
+    shared.books.push(book.clone());
+    json_response(200, &book)
+}
+
+fn place_order(shared: &mut Shared, inputs: &Inputs) -> Response {
+    let Some(Value::Array(items)) = inputs.get("items") else {
+        return missing("items");
+    };
+    let Some(kind) = inputs.str("type") else {
+        return missing("type");
+    };
+    let mut total = 0.0;
+    let mut lines = Vec::new();
+    for item in items {
+        let Some(book_id) = item["book_id"].as_i64() else {
+            return missing("items.book_id");
+        };
+        let quantity = item["quantity"].as_i64().unwrap_or(1);
+        let Some(index) = find_book(shared, &book_id.to_string()) else {
+            return not_found();
+        };
+        total += shared.books[index]["price"].as_f64().unwrap_or_default() * quantity as f64;
+        lines.push(json!({"book_id": book_id, "quantity": quantity}));
+    }
+    let id = shared.id();
+    json_response(
+        200,
+        &json!({"id": id, "created_at": 1_800_000_000_000_i64, "status": "pending",
+            "total": total, "type": kind, "items": lines}),
+    )
+}
+
+async fn read_body(request: Request) -> RecordedBody {
+    let content_type = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    if content_type.starts_with("multipart/form-data") {
+        let Ok(mut multipart) = Multipart::from_request(request, &()).await else {
+            return RecordedBody::Other(Bytes::new());
+        };
+        let mut parts = Vec::new();
+        while let Ok(Some(field)) = multipart.next_field().await {
+            let name = field.name().unwrap_or_default().to_owned();
+            let file_name = field.file_name().map(str::to_owned);
+            let content_type = field.content_type().map(str::to_owned);
+            let bytes = field.bytes().await.unwrap_or_default();
+            parts.push(Part {
+                name,
+                file_name,
+                content_type,
+                bytes,
+            });
+        }
+        return RecordedBody::Multipart(parts);
+    }
+    let bytes = axum::body::to_bytes(Body::new(request.into_body()), 16 << 20)
+        .await
+        .unwrap_or_default();
+    if bytes.is_empty() {
+        RecordedBody::Empty
+    } else if content_type.starts_with("application/json") {
+        serde_json::from_slice(&bytes).map_or(RecordedBody::Other(bytes), RecordedBody::Json)
+    } else {
+        RecordedBody::Other(bytes)
+    }
+}
+
+/// Query parameters (`a[]=x` collected into arrays), then the body's fields.
+fn inputs(query: Option<&str>, body: &RecordedBody) -> Inputs {
+    let mut fields = Map::new();
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode(key);
+        let value = Value::String(percent_decode(value));
+        match key.strip_suffix("[]") {
+            Some(list) => {
+                let entry = fields.entry(list.to_owned()).or_insert_with(|| json!([]));
+                if let Value::Array(items) = entry {
+                    items.push(value);
+                }
+            }
+            None => {
+                fields.insert(key, value);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    match body {
+        RecordedBody::Json(Value::Object(map)) => fields.extend(map.clone()),
+        RecordedBody::Multipart(parts) => {
+            for part in parts {
+                if part.file_name.is_some() {
+                    files.push(part.clone());
+                } else {
+                    let text = String::from_utf8_lossy(&part.bytes).into_owned();
+                    // Xano parses JSON-looking text fields (objects sent as JSON text).
+                    let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
+                    fields.insert(part.name.clone(), value);
+                }
+            }
+        }
+        _ => {}
+    }
+    Inputs { fields, files }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let hex = |b: u8| (b as char).to_digit(16);
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(high), Some(low)) => {
+                    out.push((high * 16 + low) as u8);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            byte => out.push(byte),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
