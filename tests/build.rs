@@ -33,7 +33,8 @@ fn main() {
     let mut index = String::new();
     for spec in &specs {
         println!("cargo::rerun-if-changed={}", spec.display());
-        let module = module_name(spec);
+        // `<stem>_spec`, so that it never equals the group module inside it.
+        let module = format!("{}_spec", module_name(spec));
         let raw = xano_codegen::RawSpec::from_path(spec).unwrap_or_else(|err| panic!("{err}"));
         let generation = xano_codegen::generate(&[raw], &xano_codegen::Settings::default())
             .unwrap_or_else(|err| panic!("{err}"));

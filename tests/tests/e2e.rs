@@ -3,7 +3,7 @@
 
 use xano_runtime::{Client, Error, File};
 use xano_tests::fake_xano::{BOOKSTORE_GROUP, FakeXano, RecordedBody};
-use xano_tests::generated::bookstore::bookstore as api;
+use xano_tests::generated::bookstore_spec::bookstore as api;
 
 async fn setup() -> (FakeXano, Client, api::Client) {
     let fake = FakeXano::start().await;

@@ -18,8 +18,9 @@ pub enum Error {
         code: Option<String>,
         /// Xano's message, e.g. `Missing param: user_id`.
         message: String,
-        /// Xano's `payload`, e.g. `{"param": "user_id"}` for an input error.
-        payload: Option<Value>,
+        /// Xano's `payload`, e.g. `{"param": "user_id"}` for an input error (boxed
+        /// to keep `Result<_, Error>` small).
+        payload: Option<Box<Value>>,
     },
     /// The request could not be sent or the response not read (connection refused,
     /// timeout, TLS, invalid URL).
@@ -110,7 +111,7 @@ impl Error {
                 status,
                 code: parsed.code,
                 message: parsed.message.unwrap_or_default(),
-                payload: parsed.payload.filter(|p| !p.is_null()),
+                payload: parsed.payload.filter(|p| !p.is_null()).map(Box::new),
             },
             _ => Error::Api {
                 status,
@@ -136,6 +137,16 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::Error;
+
+    #[test]
+    fn results_stay_small() {
+        // clippy's `result_large_err` fires at 128 bytes, in users' code too.
+        assert!(
+            std::mem::size_of::<Error>() <= 96,
+            "{}",
+            std::mem::size_of::<Error>()
+        );
+    }
 
     #[test]
     fn xano_error_bodies_become_api_errors() {
