@@ -20,12 +20,14 @@
 
 mod client;
 mod error;
+mod fields;
 mod file;
 mod request;
 mod session;
 
 pub use client::{Client, ClientBuilder};
 pub use error::Error;
+pub use fields::Fields;
 pub use file::{AsFile, File};
 pub use request::RequestBuilder;
 pub use reqwest::Method;

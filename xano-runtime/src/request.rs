@@ -205,11 +205,24 @@ fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
         body
     };
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
-        status,
-        path: err.path().to_string(),
-        message: err.inner().to_string(),
-        excerpt: excerpt(body),
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
+        // Generated output types report the path inside them in the message
+        // (see `Fields::take`); join it to the path serde tracked down to them.
+        let mut path = err.path().to_string().trim_start_matches('.').to_owned();
+        let message = err.inner().to_string();
+        let (nested, message) = crate::fields::split_path(&message);
+        if let Some(nested) = nested {
+            if !path.is_empty() && !nested.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(nested);
+        }
+        Error::Decode {
+            status,
+            path,
+            message: message.to_owned(),
+            excerpt: excerpt(body),
+        }
     })
 }
 

@@ -6,7 +6,7 @@ pub mod bookstore {
     //!
     //! A small Xano-style bookstore: auth, paged lists, uploads, enums. Hand-written to match what Xano publishes.
 
-    use xano_runtime::serde::{Deserialize, Serialize};
+    use xano_runtime::serde::{Deserialize, Deserializer, Serialize};
 
     /// The path of the `Bookstore` API group on its Xano instance.
     pub const API_GROUP: &str = "api:bookstore1";
@@ -244,7 +244,7 @@ pub mod bookstore {
         }
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct Cover {
         pub access: Option<Access>,
@@ -258,6 +258,22 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for Cover {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                access: fields.take("access")?,
+                path: fields.take("path")?,
+                name: fields.take("name")?,
+                r#type: fields.take("type")?,
+                size: fields.take("size")?,
+                mime: fields.take("mime")?,
+                meta: fields.take("meta")?,
+                url: fields.take("url")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -314,7 +330,7 @@ pub mod bookstore {
         }
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct GetAuthMeOutput {
         pub id: Option<i64>,
@@ -326,6 +342,19 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for GetAuthMeOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                id: fields.take("id")?,
+                created_at: fields.take("created_at")?,
+                name: fields.take("name")?,
+                email: fields.take("email")?,
+                role: fields.take("role")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     /// Output of `GET /authors/{author_slug}/books/`.
@@ -350,7 +379,7 @@ pub mod bookstore {
         pub search: Option<String>,
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct GetBooksOutput {
         #[serde(rename = "itemsReceived")]
@@ -372,6 +401,23 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for GetBooksOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                items_received: fields.take("itemsReceived")?,
+                cur_page: fields.take("curPage")?,
+                next_page: fields.take("nextPage")?,
+                prev_page: fields.take("prevPage")?,
+                offset: fields.take("offset")?,
+                per_page: fields.take("perPage")?,
+                items_total: fields.take("itemsTotal")?,
+                page_total: fields.take("pageTotal")?,
+                items: fields.take("items")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -416,7 +462,7 @@ pub mod bookstore {
         pub password: String,
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostAuthLoginOutput {
         #[serde(rename = "authToken")]
@@ -424,6 +470,15 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for PostAuthLoginOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                auth_token: fields.take("authToken")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -463,7 +518,7 @@ pub mod bookstore {
         pub metadata: Option<xano_runtime::Json>,
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostBooksOutput {
         pub id: Option<i64>,
@@ -480,6 +535,24 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for PostBooksOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                id: fields.take("id")?,
+                created_at: fields.take("created_at")?,
+                title: fields.take("title")?,
+                author_id: fields.take("author_id")?,
+                genre: fields.take("genre")?,
+                price: fields.take("price")?,
+                in_stock: fields.take("in_stock")?,
+                tags: fields.take("tags")?,
+                cover: fields.take("cover")?,
+                metadata: fields.take("metadata")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -500,7 +573,7 @@ pub mod bookstore {
         pub quantity: Option<i64>,
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostOrdersOutput {
         pub id: Option<i64>,
@@ -514,8 +587,22 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+    impl<'de> Deserialize<'de> for PostOrdersOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                id: fields.take("id")?,
+                created_at: fields.take("created_at")?,
+                status: fields.take("status")?,
+                total: fields.take("total")?,
+                r#type: fields.take("type")?,
+                items: fields.take("items")?,
+                extra: fields.into_rest(),
+            })
+        }
+    }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostOrdersOutputItem {
         pub book_id: Option<i64>,
@@ -523,6 +610,16 @@ pub mod bookstore {
         /// Fields the spec does not list.
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
+    }
+    impl<'de> Deserialize<'de> for PostOrdersOutputItem {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
+            Ok(Self {
+                book_id: fields.take("book_id")?,
+                quantity: fields.take("quantity")?,
+                extra: fields.into_rest(),
+            })
+        }
     }
 
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]

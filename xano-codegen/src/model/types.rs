@@ -221,7 +221,7 @@ pub struct TypeSpace {
 
 /// Names generated code uses unqualified inside a group module, which a type must
 /// not shadow.
-pub const RESERVED_TYPE_NAMES: [&str; 20] = [
+pub const RESERVED_TYPE_NAMES: [&str; 21] = [
     "Client",
     "Option",
     "Result",
@@ -240,6 +240,7 @@ pub const RESERVED_TYPE_NAMES: [&str; 20] = [
     "Hash",
     "Serialize",
     "Deserialize",
+    "Deserializer",
     "From",
     "Into",
 ];
