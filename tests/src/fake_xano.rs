@@ -75,7 +75,7 @@ pub struct Part {
 #[derive(Default)]
 struct Shared {
     requests: Vec<Recorded>,
-    scripted: VecDeque<(Method, String, u16, String)>,
+    scripted: VecDeque<(Method, String, Scripted)>,
     users: Vec<Value>,
     passwords: HashMap<String, String>,
     tokens: HashMap<String, i64>,
@@ -148,12 +148,92 @@ impl FakeXano {
             .unwrap_or_else(|| panic!("no request to …{suffix}"))
     }
 
-    /// Answers the next `method path` request with `status` and `body` instead of
-    /// the normal behaviour.
+    /// Answers the next `method path` request with `status` and `body` (as JSON)
+    /// instead of the normal behaviour.
     pub fn respond_once(&self, method: Method, path: &str, status: u16, body: &str) {
+        self.script(method, path, Scripted::json(status, body));
+    }
+
+    /// Answers the next `scripted.times` `method path` requests as scripted.
+    pub fn script(&self, method: Method, path: &str, scripted: Scripted) {
         lock(&self.state)
             .scripted
-            .push_back((method, path.to_owned(), status, body.to_owned()));
+            .push_back((method, path.to_owned(), scripted));
+    }
+
+    /// Invalidates every token issued so far: the next authenticated call gets a
+    /// 401, as when Xano tokens expire.
+    pub fn expire_tokens(&self) {
+        lock(&self.state).tokens.clear();
+    }
+
+    /// How many requests reached `path` (exactly).
+    pub fn count(&self, path: &str) -> usize {
+        lock(&self.state)
+            .requests
+            .iter()
+            .filter(|r| r.path == path)
+            .count()
+    }
+}
+
+/// A canned answer for [`FakeXano::script`].
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    /// The status.
+    pub status: u16,
+    /// The body.
+    pub body: String,
+    /// The content type.
+    pub content_type: String,
+    /// Extra response headers (e.g. `Retry-After`).
+    pub headers: Vec<(String, String)>,
+    /// How many requests get this answer.
+    pub times: usize,
+}
+
+impl Scripted {
+    /// A JSON answer, once.
+    pub fn json(status: u16, body: &str) -> Self {
+        Scripted {
+            status,
+            body: body.to_owned(),
+            content_type: "application/json".to_owned(),
+            headers: Vec::new(),
+            times: 1,
+        }
+    }
+
+    /// Xano's 429 body, `times` times, with an optional `Retry-After`.
+    pub fn rate_limited(times: usize, retry_after: Option<&str>) -> Self {
+        Scripted {
+            headers: retry_after
+                .map(|value| vec![("retry-after".to_owned(), value.to_owned())])
+                .unwrap_or_default(),
+            times,
+            ..Scripted::json(
+                429,
+                r#"{"code":"ERROR_CODE_TOO_MANY_REQUESTS","message":"Rate Limited. Too many requests."}"#,
+            )
+        }
+    }
+
+    fn respond(&self) -> Response {
+        let mut response = (
+            StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            [(header::CONTENT_TYPE, self.content_type.clone())],
+            self.body.clone(),
+        )
+            .into_response();
+        for (name, value) in &self.headers {
+            if let (Ok(name), Ok(value)) = (
+                axum::http::HeaderName::from_bytes(name.as_bytes()),
+                axum::http::HeaderValue::from_str(value),
+            ) {
+                response.headers_mut().insert(name, value);
+            }
+        }
+        response
     }
 }
 
@@ -256,15 +336,15 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
         if let Some(at) = shared
             .scripted
             .iter()
-            .position(|(m, p, _, _)| *m == method && *p == path)
+            .position(|(m, p, _)| *m == method && *p == path)
         {
-            let (_, _, status, body) = shared.scripted.remove(at).unwrap_or_default();
-            return (
-                StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                [(header::CONTENT_TYPE, "application/json")],
-                body,
-            )
-                .into_response();
+            let scripted = &mut shared.scripted[at].2;
+            let response = scripted.respond();
+            scripted.times -= 1;
+            if scripted.times == 0 {
+                shared.scripted.remove(at);
+            }
+            return response;
         }
     }
 
@@ -275,6 +355,11 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
             "Unable to locate request.",
             None,
         );
+    };
+    // A branch may be addressed in the URL: `api:<canonical>:<branch>/…`.
+    let route = match route.strip_prefix(':') {
+        Some(branched) => branched.find('/').map_or("", |at| &branched[at..]),
+        None => route,
     };
     let inputs = inputs(query.as_deref(), &body);
     let user = bearer(&headers).and_then(|token| lock(&state).tokens.get(&token).copied());
@@ -425,10 +510,8 @@ fn login(shared: &mut Shared, inputs: &Inputs) -> Response {
 }
 
 fn issue_token(shared: &mut Shared, user: i64) -> Response {
-    let token = format!(
-        "eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBM-{user}-{}",
-        shared.tokens.len()
-    );
+    let serial = shared.id();
+    let token = format!("eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBM-{user}-{serial}");
     shared.tokens.insert(token.clone(), user);
     json_response(200, &json!({"authToken": token}))
 }

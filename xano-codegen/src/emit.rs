@@ -3,6 +3,7 @@
 //! No decisions are made here beyond spelling: every name, type and encoding was
 //! chosen by `model`. The output is identical for the CLI, build.rs and the macro.
 
+use crate::model::naming::serde_name;
 use crate::model::{
     ApiGroup, BodyKind, Endpoint, EnumDef, Field, HttpMethod, Location, Role, StructDef, TypeDef,
     TypeKind, TypeRef, TypeSpace,
@@ -74,7 +75,11 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         "Typed calls to the `{}` API group: one async method per endpoint.",
         group.title
     ));
-    let endpoints = group.endpoints.iter().map(|e| endpoint_fn(e, &group.types));
+    let endpoints = group.endpoints.iter().map(|e| {
+        let call = endpoint_fn(e, &group.types);
+        let streams = paging_fns(e, &group.types);
+        quote!(#call #streams)
+    });
 
     // Types and the Input/Output aliases, sorted by name so checked-in diffs stay small.
     let mut items: Vec<(String, TokenStream)> = defs
@@ -235,6 +240,67 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
                 #(#calls)*
                 .send()
                 .await
+        }
+    }
+}
+
+/// `…_pages` and `…_items` for a paged endpoint: streams that follow `nextPage`.
+fn paging_fns(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
+    let (Some(paging), Some(input), TypeRef::Page(item)) =
+        (&endpoint.paging, &endpoint.input, &endpoint.output)
+    else {
+        return quote!();
+    };
+    let call = ident(&endpoint.fn_name);
+    let pages_fn = ident(&paging.pages_fn);
+    let items_fn = ident(&paging.items_fn);
+    let input_ty = ident(&input.name);
+    let output = ident(&endpoint.output_name);
+    let item = type_tokens(item, types);
+    let page_field = ident(&paging.page_field);
+    let params: Vec<Ident> = endpoint
+        .path_params
+        .iter()
+        .map(|p| ident(&p.ident))
+        .collect();
+    let param_args: Vec<TokenStream> = endpoint
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.ident);
+            let ty = match param.ty {
+                TypeRef::String => quote!(&'a str),
+                _ => type_tokens(&param.ty, types),
+            };
+            quote!(#name: #ty,)
+        })
+        .collect();
+    let (first, page_init) = match (paging.page_optional, paging.page_field == "page") {
+        (true, _) => (quote!(input.#page_field), quote!(#page_field: Some(page))),
+        (false, true) => (quote!(Some(input.#page_field)), quote!(page)),
+        (false, false) => (quote!(Some(input.#page_field)), quote!(#page_field: page)),
+    };
+    let rest = paging.other_fields.then(|| quote!(..input.clone()));
+    let endpoint_line = format!("`{} {}`", endpoint.method.as_str(), endpoint.path);
+    let pages_doc = doc(&format!(
+        "Every page of {endpoint_line}: from `input.{}` (or 1), following `nextPage`\nuntil it is null. Pages are fetched as the stream is polled.",
+        serde_name(&paging.page_field)
+    ));
+    let items_doc = doc(&format!(
+        "Every item of every page of {endpoint_line}, in order."
+    ));
+    quote! {
+        #pages_doc
+        pub fn #pages_fn<'a>(&'a self, #(#param_args)* input: #input_ty) -> xano_runtime::BoxStream<'a, #output> {
+            Box::pin(xano_runtime::paging::pages(#first, move |page| {
+                let input = #input_ty { #page_init, #rest };
+                async move { self.#call(#(#params,)* &input).await }
+            }))
+        }
+
+        #items_doc
+        pub fn #items_fn<'a>(&'a self, #(#param_args)* input: #input_ty) -> xano_runtime::BoxStream<'a, #item> {
+            Box::pin(xano_runtime::paging::items(self.#pages_fn(#(#params,)* input)))
         }
     }
 }
@@ -504,6 +570,10 @@ fn type_tokens(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
         TypeRef::Option(inner) => {
             let inner = type_tokens(inner, types);
             quote!(Option<#inner>)
+        }
+        TypeRef::Page(inner) => {
+            let inner = type_tokens(inner, types);
+            quote!(xano_runtime::Page<#inner>)
         }
         TypeRef::Named(id) => {
             let name = ident(types.name(*id));

@@ -212,7 +212,10 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
 }
 
 fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
-    let Some(raw) = load_all(std::slice::from_ref(&args.spec))?.into_iter().next() else {
+    let Some(raw) = load_all(std::slice::from_ref(&args.spec))?
+        .into_iter()
+        .next()
+    else {
         return Ok(ExitCode::from(2));
     };
     let parsed = xano_codegen::parse_spec(raw)?;

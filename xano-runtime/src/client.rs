@@ -1,10 +1,14 @@
 //! The connection to one Xano instance, shared by every generated group client.
 
 use crate::request::RequestBuilder;
+use crate::retry::RetryPolicy;
 use crate::{Error, Session};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -13,11 +17,35 @@ pub(crate) const X_BRANCH: &str = "x-branch";
 /// The header that selects the database data source (`live`, `test`, …).
 pub(crate) const X_DATA_SOURCE: &str = "x-data-source";
 
+/// What a refresh hook returns.
+pub type RefreshFuture = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
+type RefreshHook = Arc<dyn Fn(Client) -> RefreshFuture + Send + Sync>;
+type BeforeRequest = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
+type AfterResponse = Arc<dyn Fn(&ResponseInfo) + Send + Sync>;
+
+/// What an after-response hook is told about one attempt of a call.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ResponseInfo {
+    /// The method.
+    pub method: Method,
+    /// The URL path (no query string: it may carry inputs).
+    pub path: String,
+    /// The status, or `None` when the request failed before a response.
+    pub status: Option<u16>,
+    /// 1 for the first attempt, 2 for the first retry, …
+    pub attempt: u32,
+    /// Time from sending to the full body (or the failure).
+    pub elapsed: Duration,
+}
+
 /// A connection to one Xano instance (its origin, or a custom domain).
 ///
-/// Cheap to clone: clones share the HTTP connection pool and the [`Session`]. Each
+/// Cheap to clone: clones share the HTTP connection pool, the settings and the
+/// [`Session`]. `with_*` methods give handles that differ in one setting (a branch,
+/// a data source, a header, a retry policy) for the calls made through them. Each
 /// generated group module has its own `Client::new(&xano)` that adds the group's
-/// `api:<canonical>` base path to this origin.
+/// `api:<canonical>` base path.
 #[derive(Clone)]
 pub struct Client {
     shared: Arc<Shared>,
@@ -27,17 +55,27 @@ pub struct Client {
 /// What differs between handles of one client.
 #[derive(Clone, Default)]
 struct Handle {
-    /// The API group base path (`api:<canonical>`) that paths are relative to.
     api_group: String,
-    /// Headers layered over the shared ones (see [`Client::with_branch`]).
-    overrides: Vec<(String, String)>,
+    branch: Option<String>,
+    data_source: Option<String>,
+    headers: Vec<(String, String)>,
+    retry: Option<RetryPolicy>,
 }
 
-struct Shared {
-    origin: String,
-    http: reqwest::Client,
+pub(crate) struct Shared {
+    pub(crate) origin: String,
+    pub(crate) http: reqwest::Client,
     headers: HeaderMap,
-    session: Session,
+    branch: Option<String>,
+    data_source: Option<String>,
+    branch_in_url: bool,
+    pub(crate) session: Session,
+    pub(crate) retry: RetryPolicy,
+    pub(crate) before_request: Vec<BeforeRequest>,
+    pub(crate) after_response: Vec<AfterResponse>,
+    pub(crate) refresh: Option<RefreshHook>,
+    /// Held while a refresh runs: concurrent 401s wait for it instead of refreshing.
+    pub(crate) refresh_lock: tokio::sync::Mutex<()>,
 }
 
 impl Client {
@@ -47,9 +85,17 @@ impl Client {
         ClientBuilder {
             origin: origin.into(),
             headers: Vec::new(),
+            branch: None,
+            data_source: None,
+            branch_in_url: false,
             user_agent: concat!("xano-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
             timeout: Some(Duration::from_secs(60)),
             http: None,
+            retry: RetryPolicy::default(),
+            before_request: Vec::new(),
+            after_response: Vec::new(),
+            refresh: None,
+            session_file: None,
         }
     }
 
@@ -63,32 +109,42 @@ impl Client {
         &self.shared.origin
     }
 
-    /// A handle whose calls go to another branch (`X-Branch`), sharing everything else.
+    /// The branch calls through this handle go to (`None`: the live branch).
+    pub fn branch(&self) -> Option<&str> {
+        self.handle
+            .branch
+            .as_deref()
+            .or(self.shared.branch.as_deref())
+    }
+
+    /// A handle whose calls go to another branch, sharing everything else.
     pub fn with_branch(&self, branch: impl Into<String>) -> Client {
-        self.with_header(X_BRANCH, branch)
+        self.with(|handle| handle.branch = Some(branch.into()))
     }
 
     /// A handle whose calls use another data source (`X-Data-Source`), sharing
     /// everything else.
     pub fn with_data_source(&self, data_source: impl Into<String>) -> Client {
-        self.with_header(X_DATA_SOURCE, data_source)
+        self.with(|handle| handle.data_source = Some(data_source.into()))
     }
 
     /// A handle that adds (or replaces) one header on its calls, sharing everything
     /// else. An invalid header name or value is reported by the call that sends it.
     pub fn with_header(&self, name: impl Into<String>, value: impl Into<String>) -> Client {
-        let mut handle = (*self.handle).clone();
-        handle.overrides.push((name.into(), value.into()));
-        self.with_handle(handle)
+        self.with(|handle| handle.headers.push((name.into(), value.into())))
+    }
+
+    /// A handle with another retry policy (e.g. one that may repeat a POST).
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client {
+        self.with(|handle| handle.retry = Some(policy))
     }
 
     /// A handle whose paths are relative to an API group's base path, e.g.
     /// `api:LmTnxskw` (what each generated group client uses), sharing everything
     /// else.
     pub fn with_api_group(&self, api_group: impl Into<String>) -> Client {
-        let mut handle = (*self.handle).clone();
-        handle.api_group = api_group.into().trim_matches('/').to_owned();
-        self.with_handle(handle)
+        let api_group = api_group.into().trim_matches('/').to_owned();
+        self.with(|handle| handle.api_group = api_group)
     }
 
     /// The API group base path of this handle (empty for the instance root).
@@ -96,7 +152,9 @@ impl Client {
         &self.handle.api_group
     }
 
-    fn with_handle(&self, handle: Handle) -> Client {
+    fn with(&self, change: impl FnOnce(&mut Handle)) -> Client {
+        let mut handle = (*self.handle).clone();
+        change(&mut handle);
         Client {
             shared: Arc::clone(&self.shared),
             handle: Arc::new(handle),
@@ -132,13 +190,16 @@ impl Client {
     /// this (or `get`, `post`, …); it is public so that an endpoint missing from a
     /// spec can still be called by hand.
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
-        let api_group = self.handle.api_group.as_str();
-        let mut url =
-            String::with_capacity(self.shared.origin.len() + api_group.len() + path.len() + 2);
+        let mut url = String::with_capacity(self.shared.origin.len() + path.len() + 32);
         url.push_str(&self.shared.origin);
-        if !api_group.is_empty() {
+        if !self.handle.api_group.is_empty() {
             url.push('/');
-            url.push_str(api_group);
+            url.push_str(&self.handle.api_group);
+            // Branch-in-URL mode: `api:<canonical>:<branch>` instead of `X-Branch`.
+            if let (true, Some(branch)) = (self.shared.branch_in_url, self.branch()) {
+                url.push(':');
+                url.push_str(&crate::encode_path_segment(branch));
+            }
         }
         if !path.starts_with('/') {
             url.push('/');
@@ -147,15 +208,43 @@ impl Client {
         RequestBuilder::new(self, method, url)
     }
 
-    pub(crate) fn http(&self) -> &reqwest::Client {
-        &self.shared.http
+    pub(crate) fn shared(&self) -> &Shared {
+        &self.shared
     }
 
-    /// The headers of one call: the shared ones, then this handle's overrides, then
-    /// the call's own header inputs.
+    /// The retry policy of this handle.
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        self.handle.retry.as_ref().unwrap_or(&self.shared.retry)
+    }
+
+    /// A handle at the instance root with only the shared settings, for hooks.
+    pub(crate) fn root(&self) -> Client {
+        Client {
+            shared: Arc::clone(&self.shared),
+            handle: Arc::new(Handle::default()),
+        }
+    }
+
+    /// The headers of one call: the shared ones, this handle's branch, data source
+    /// and headers, then the call's own header inputs.
     pub(crate) fn headers(&self, call: &[(String, String)]) -> Result<HeaderMap, Error> {
         let mut headers = self.shared.headers.clone();
-        for (name, value) in self.handle.overrides.iter().chain(call) {
+        if !self.shared.branch_in_url {
+            if let Some(branch) = self.branch() {
+                let (name, value) = parse_header(X_BRANCH, branch)?;
+                headers.insert(name, value);
+            }
+        }
+        if let Some(source) = self
+            .handle
+            .data_source
+            .as_deref()
+            .or(self.shared.data_source.as_deref())
+        {
+            let (name, value) = parse_header(X_DATA_SOURCE, source)?;
+            headers.insert(name, value);
+        }
+        for (name, value) in self.handle.headers.iter().chain(call) {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
         }
@@ -168,6 +257,7 @@ impl fmt::Debug for Client {
         f.debug_struct("Client")
             .field("origin", &self.shared.origin)
             .field("api_group", &self.handle.api_group)
+            .field("branch", &self.branch())
             .field("headers", &self.shared.headers.keys().collect::<Vec<_>>())
             .field("session", &self.shared.session)
             .finish_non_exhaustive()
@@ -177,22 +267,40 @@ impl fmt::Debug for Client {
 /// Settings for a [`Client`]; finish with [`ClientBuilder::build`].
 #[must_use]
 pub struct ClientBuilder {
-    origin: String,
+    pub(crate) origin: String,
     headers: Vec<(String, String)>,
+    pub(crate) branch: Option<String>,
+    pub(crate) data_source: Option<String>,
+    branch_in_url: bool,
     user_agent: String,
     timeout: Option<Duration>,
     http: Option<reqwest::Client>,
+    retry: RetryPolicy,
+    before_request: Vec<BeforeRequest>,
+    after_response: Vec<AfterResponse>,
+    refresh: Option<RefreshHook>,
+    session_file: Option<PathBuf>,
 }
 
 impl ClientBuilder {
-    /// Sends `X-Branch: <branch>` on every call (default: the live branch).
-    pub fn branch(self, branch: impl Into<String>) -> Self {
-        self.header(X_BRANCH, branch)
+    /// Calls a non-live branch (default: the live branch), by the `X-Branch` header
+    /// or, with [`ClientBuilder::branch_in_url`], in the URL.
+    pub fn branch(mut self, branch: impl Into<String>) -> Self {
+        self.branch = Some(branch.into());
+        self
+    }
+
+    /// Addresses the branch in the URL (`api:<canonical>:<branch>`) instead of with
+    /// `X-Branch`.
+    pub fn branch_in_url(mut self, yes: bool) -> Self {
+        self.branch_in_url = yes;
+        self
     }
 
     /// Sends `X-Data-Source: <name>` on every call (default: the live data source).
-    pub fn data_source(self, data_source: impl Into<String>) -> Self {
-        self.header(X_DATA_SOURCE, data_source)
+    pub fn data_source(mut self, data_source: impl Into<String>) -> Self {
+        self.data_source = Some(data_source.into());
+        self
     }
 
     /// Sends this header on every call.
@@ -208,16 +316,65 @@ impl ClientBuilder {
         self
     }
 
-    /// The whole-call timeout (default 60 s); `None` waits forever.
+    /// The timeout of one attempt (default 60 s); `None` waits forever.
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …). The
-    /// builder's `user_agent` and `timeout` are then sent per request.
+    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …); the builder's
+    /// `timeout` is then not applied.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+
+    /// Retries of 429s and connection failures (default [`RetryPolicy::default`];
+    /// [`RetryPolicy::none`] turns them off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Runs `hook` on every request just before it is sent (every attempt): add a
+    /// header, sign the request, count calls.
+    pub fn before_request(
+        mut self,
+        hook: impl Fn(&mut reqwest::Request) + Send + Sync + 'static,
+    ) -> Self {
+        self.before_request.push(Arc::new(hook));
+        self
+    }
+
+    /// Runs `hook` after every attempt, with its status and duration.
+    pub fn after_response(mut self, hook: impl Fn(&ResponseInfo) + Send + Sync + 'static) -> Self {
+        self.after_response.push(Arc::new(hook));
+        self
+    }
+
+    /// What to do when an authenticated call answers 401 (or 403 with
+    /// `ERROR_CODE_UNAUTHORIZED`): `refresh` gets a root client handle, gets a new
+    /// token (Xano has no built-in refresh: call your app's endpoint, or sign in
+    /// again) and puts it in `client.session()`. The call is then sent once more.
+    ///
+    /// Refreshes are single-flight: however many calls fail at once, `refresh` runs
+    /// once and the others wait for it. Calls made inside `refresh` never trigger
+    /// another refresh (keep them on the same task).
+    pub fn on_unauthorized<F, Fut>(mut self, refresh: F) -> Self
+    where
+        F: Fn(Client) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = Result<(), Error>> + Send + 'static,
+    {
+        self.refresh = Some(Arc::new(move |client| Box::pin(refresh(client))));
+        self
+    }
+
+    /// Keeps the session in `path` (JSON, owner-only permissions, written
+    /// atomically after every change) and restores it on `build`, so a CLI stays
+    /// signed in across runs. The file holds the token: keep it out of version
+    /// control.
+    pub fn session_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.session_file = Some(path.into());
         self
     }
 
@@ -238,6 +395,9 @@ impl ClientBuilder {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
         }
+        for value in [&self.branch, &self.data_source].into_iter().flatten() {
+            parse_header(X_BRANCH, value)?;
+        }
         let http = match self.http {
             Some(http) => http,
             None => {
@@ -251,12 +411,24 @@ impl ClientBuilder {
                 builder.build()?
             }
         };
+        let session = Session::default();
+        if let Some(path) = self.session_file {
+            session.attach_file(path)?;
+        }
         Ok(Client {
             shared: Arc::new(Shared {
                 origin,
                 http,
                 headers,
-                session: Session::default(),
+                branch: self.branch,
+                data_source: self.data_source,
+                branch_in_url: self.branch_in_url,
+                session,
+                retry: self.retry,
+                before_request: self.before_request,
+                after_response: self.after_response,
+                refresh: self.refresh,
+                refresh_lock: tokio::sync::Mutex::new(()),
             }),
             handle: Arc::new(Handle::default()),
         })
@@ -275,8 +447,11 @@ impl fmt::Debug for ClientBuilder {
                     .map(|(name, _)| name)
                     .collect::<Vec<_>>(),
             )
+            .field("branch", &self.branch)
+            .field("data_source", &self.data_source)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
             .finish_non_exhaustive()
     }
 }
@@ -307,10 +482,16 @@ mod tests {
                 .build()
                 .is_err()
         );
+        assert!(
+            Client::builder("https://x.io")
+                .branch("new\nline")
+                .build()
+                .is_err()
+        );
     }
 
     #[test]
-    fn debug_hides_header_values() {
+    fn debug_hides_header_values_and_tokens() {
         let client = Client::builder("https://x.io")
             .header("X-Api-Key", "hunter2")
             .build()
@@ -321,5 +502,18 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("tok-secret"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn handles_layer_branches() {
+        let client = Client::builder("https://x.io")
+            .branch("v2")
+            .build()
+            .unwrap();
+        assert_eq!(client.branch(), Some("v2"));
+        let dev = client.with_branch("dev");
+        assert_eq!(dev.branch(), Some("dev"));
+        assert_eq!(client.branch(), Some("v2"));
+        assert_eq!(dev.with_api_group("/api:abc/").api_group(), "api:abc");
     }
 }

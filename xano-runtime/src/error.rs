@@ -42,6 +42,25 @@ pub enum Error {
         /// The first bytes of the body, for context.
         excerpt: String,
     },
+    /// A 2xx response that is not JSON (an HTML page from a proxy, say).
+    #[error("expected JSON but got `{content_type}` (status {status}); body starts: {excerpt}")]
+    UnexpectedContentType {
+        /// The HTTP status.
+        status: u16,
+        /// The response's content type.
+        content_type: String,
+        /// The first bytes of the body.
+        excerpt: String,
+    },
+    /// A file (the session file, `xano.toml`) could not be read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// A request input could not be serialized.
     #[error("could not encode the request: {0}")]
     Encode(#[source] serde_json::Error),
@@ -54,7 +73,9 @@ impl Error {
     /// The HTTP status, for [`Error::Api`] and [`Error::Decode`].
     pub fn status(&self) -> Option<u16> {
         match self {
-            Error::Api { status, .. } | Error::Decode { status, .. } => Some(*status),
+            Error::Api { status, .. }
+            | Error::Decode { status, .. }
+            | Error::UnexpectedContentType { status, .. } => Some(*status),
             Error::Transport(err) => err.status().map(|s| s.as_u16()),
             _ => None,
         }

@@ -19,19 +19,30 @@
 //! ```
 
 mod client;
+mod config;
 mod error;
 mod fields;
 mod file;
+pub mod paging;
 mod request;
+mod retry;
 mod session;
 
-pub use client::{Client, ClientBuilder};
+pub use client::{Client, ClientBuilder, RefreshFuture, ResponseInfo};
+pub use config::{ENV_BRANCH, ENV_DATA_SOURCE, ENV_ORIGIN};
 pub use error::Error;
 pub use fields::Fields;
 pub use file::{AsFile, File};
+pub use futures_util::Stream;
+pub use paging::{BoxStream, Page};
 pub use request::RequestBuilder;
 pub use reqwest::Method;
-pub use session::Session;
+pub use retry::RetryPolicy;
+pub use session::{Credentials, Session};
+
+/// The HTTP client underneath, for hooks (`before_request` gets a `reqwest::Request`)
+/// and [`ClientBuilder::http_client`].
+pub use reqwest;
 
 // Generated code derives through these re-exports, so users depend on
 // `xano-runtime` alone.

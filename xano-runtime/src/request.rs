@@ -1,5 +1,6 @@
 //! One call: URL, query string, body, auth, and the decoding of the answer.
 
+use crate::client::ResponseInfo;
 use crate::error::excerpt;
 use crate::file::AsFile;
 use crate::{Client, Error, File};
@@ -9,6 +10,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::time::Instant;
+use tracing::Instrument as _;
 
 /// A call being built by generated code: `client.request(..).query(..).json(..).send()`.
 #[must_use = "a request does nothing until `send` is awaited"]
@@ -26,7 +28,7 @@ pub struct RequestBuilder<'a> {
 
 enum Body {
     Empty,
-    Json(Vec<u8>),
+    Json(bytes::Bytes),
     Multipart(Vec<(String, Part)>),
 }
 
@@ -70,7 +72,7 @@ impl<'a> RequestBuilder<'a> {
     /// Sends `body` as `application/json`.
     pub fn json<T: Serialize + ?Sized>(mut self, body: &T) -> Self {
         match serde_json::to_vec(body) {
-            Ok(bytes) => self.body = Body::Json(bytes),
+            Ok(bytes) => self.body = Body::Json(bytes.into()),
             Err(err) => self.fail(Error::Encode(err)),
         }
         self
@@ -117,8 +119,12 @@ impl<'a> RequestBuilder<'a> {
     /// Sends the call and decodes a 2xx JSON body into `T`; any other status
     /// becomes [`Error::Api`].
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let status_and_body = self.execute().await?;
-        decode(status_and_body.0, &status_and_body.1)
+        let response = self.execute().await?;
+        decode(
+            response.status,
+            response.content_type.as_deref(),
+            &response.body,
+        )
     }
 
     fn fail(&mut self, error: Error) {
@@ -132,7 +138,9 @@ impl<'a> RequestBuilder<'a> {
         }
     }
 
-    async fn execute(self) -> Result<(u16, bytes::Bytes), Error> {
+    /// Sends the call: retries per the retry policy, one refresh-and-resend on a 401
+    /// when a refresh hook is set, hooks and a tracing span around it all.
+    async fn execute(self) -> Result<Response, Error> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -141,9 +149,137 @@ impl<'a> RequestBuilder<'a> {
         if !self.query.is_empty() {
             url.query_pairs_mut().extend_pairs(&self.query);
         }
+        let path = url.path().to_owned();
+        let span = tracing::debug_span!(
+            "xano_call",
+            method = %self.method,
+            path = %path,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        );
+        let call = Call {
+            client: self.client,
+            method: self.method,
+            url,
+            path,
+            auth: self.auth,
+            headers: self.headers,
+            body: self.body,
+        };
+        call.run().instrument(span).await
+    }
+}
+
+/// A fully built call, sendable as many times as retries need.
+struct Call<'a> {
+    client: &'a Client,
+    method: Method,
+    url: reqwest::Url,
+    path: String,
+    auth: bool,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+/// A response read in full.
+struct Response {
+    status: u16,
+    content_type: Option<String>,
+    body: bytes::Bytes,
+}
+
+tokio::task_local! {
+    /// Set while a refresh hook runs, so its own calls do not refresh again.
+    static IN_REFRESH: ();
+}
+
+impl Call<'_> {
+    async fn run(self) -> Result<Response, Error> {
+        let shared = self.client.shared();
+        let policy = self.client.retry_policy();
+        let retry_allowed = policy.allows(&self.method);
+        let started = Instant::now();
+        let mut attempt = 0;
+        let mut refreshed = false;
+        loop {
+            attempt += 1;
+            let generation = shared.session.generation();
+            let request = self.build()?;
+            let sent = Instant::now();
+            let result = self.send(request).await;
+            let info = ResponseInfo {
+                method: self.method.clone(),
+                path: self.path.clone(),
+                status: result.as_ref().ok().map(|(status, _)| *status),
+                attempt,
+                elapsed: sent.elapsed(),
+            };
+            for hook in &shared.after_response {
+                hook(&info);
+            }
+            let span = tracing::Span::current();
+            span.record("attempts", attempt);
+            let (status, response) = match result {
+                Ok(ok) => ok,
+                Err(err) => {
+                    let transient =
+                        matches!(&err, Error::Transport(e) if e.is_connect() || e.is_timeout());
+                    let delay = (transient && retry_allowed)
+                        .then(|| policy.next_delay(attempt, started.elapsed(), None))
+                        .flatten();
+                    match delay {
+                        Some(delay) => {
+                            tracing::debug!(attempt, ?delay, "retrying after a connection failure");
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        None => return Err(err),
+                    }
+                }
+            };
+            span.record("status", status);
+            if status == 429 && retry_allowed {
+                if let Some(delay) =
+                    policy.next_delay(attempt, started.elapsed(), Some(&response.headers))
+                {
+                    tracing::debug!(attempt, ?delay, "rate limited: retrying");
+                    tokio::time::sleep(delay).await;
+                    continue;
+                }
+            }
+            let body = response.body;
+            if self.auth
+                && !refreshed
+                && shared.refresh.is_some()
+                && IN_REFRESH.try_with(|_| ()).is_err()
+            {
+                let unauthorized = status == 401
+                    || (status == 403 && Error::from_response(status, &body).is_unauthorized());
+                if unauthorized {
+                    refreshed = true;
+                    refresh(self.client, generation).await?;
+                    continue;
+                }
+            }
+            tracing::debug!(
+                status,
+                attempt,
+                elapsed_ms = started.elapsed().as_millis() as u64,
+                "xano call done"
+            );
+            return Ok(Response {
+                status,
+                content_type: response.content_type,
+                body,
+            });
+        }
+    }
+
+    fn build(&self) -> Result<reqwest::Request, Error> {
+        let shared = self.client.shared();
         let mut headers = self.client.headers(&self.headers)?;
         if self.auth {
-            if let Some(bearer) = self.client.session().bearer() {
+            if let Some(bearer) = shared.session.bearer() {
                 let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
                     Error::Config("the session token is not a valid header value".into())
                 })?;
@@ -151,42 +287,80 @@ impl<'a> RequestBuilder<'a> {
                 headers.insert(AUTHORIZATION, value);
             }
         }
-        let mut request = self.client.http().request(self.method.clone(), url);
-        request = match self.body {
-            Body::Empty => request,
+        let mut builder = shared.http.request(self.method.clone(), self.url.clone());
+        builder = match &self.body {
+            Body::Empty => builder,
             Body::Json(bytes) => {
                 headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                request.body(bytes)
+                builder.body(bytes.clone())
             }
-            Body::Multipart(parts) => request.multipart(multipart_form(parts)?),
+            Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
         };
-        let started = Instant::now();
-        let response = request.headers(headers).send().await?;
+        let mut request = builder.headers(headers).build()?;
+        for hook in &shared.before_request {
+            hook(&mut request);
+        }
+        Ok(request)
+    }
+
+    async fn send(&self, request: reqwest::Request) -> Result<(u16, RawResponse), Error> {
+        let response = self.client.shared().http.execute(request).await?;
         let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
         let body = response.bytes().await?;
-        tracing::debug!(
-            method = %self.method,
-            path = self.url.as_str(),
+        Ok((
             status,
-            elapsed_ms = started.elapsed().as_millis() as u64,
-            "xano call"
-        );
-        Ok((status, body))
+            RawResponse {
+                headers,
+                content_type,
+                body,
+            },
+        ))
     }
 }
 
-fn multipart_form(parts: Vec<(String, Part)>) -> Result<reqwest::multipart::Form, Error> {
+struct RawResponse {
+    headers: reqwest::header::HeaderMap,
+    content_type: Option<String>,
+    body: bytes::Bytes,
+}
+
+/// Runs the refresh hook once for every call that saw the token of `generation`
+/// fail: the first caller refreshes, the others wait for the lock and find the
+/// session already changed.
+async fn refresh(client: &Client, generation: u64) -> Result<(), Error> {
+    let shared = client.shared();
+    let Some(hook) = shared.refresh.clone() else {
+        return Ok(());
+    };
+    let _guard = shared.refresh_lock.lock().await;
+    if shared.session.generation() != generation {
+        return Ok(());
+    }
+    tracing::debug!("token rejected: refreshing");
+    IN_REFRESH.scope((), hook(client.root())).await
+}
+
+fn multipart_form(parts: &[(String, Part)]) -> Result<reqwest::multipart::Form, Error> {
     let mut form = reqwest::multipart::Form::new();
     for (name, part) in parts {
+        let name = name.clone();
         form = match part {
-            Part::Text(text) => form.text(name, text),
+            Part::Text(text) => form.text(name, text.clone()),
             Part::File(file) => {
-                let part = reqwest::multipart::Part::bytes(file.bytes().to_vec())
-                    .file_name(file.name().to_owned())
-                    .mime_str(file.mime())
-                    .map_err(|_| {
-                        Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
-                    })?;
+                let part = reqwest::multipart::Part::stream_with_length(
+                    file.bytes().clone(),
+                    file.bytes().len() as u64,
+                )
+                .file_name(file.name().to_owned())
+                .mime_str(file.mime())
+                .map_err(|_| {
+                    Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
+                })?;
                 form.part(name, part)
             }
         };
@@ -194,9 +368,24 @@ fn multipart_form(parts: Vec<(String, Part)>) -> Result<reqwest::multipart::Form
     Ok(form)
 }
 
-fn decode<T: DeserializeOwned>(status: u16, body: &[u8]) -> Result<T, Error> {
+fn decode<T: DeserializeOwned>(
+    status: u16,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Result<T, Error> {
     if !(200..300).contains(&status) {
         return Err(Error::from_response(status, body));
+    }
+    // Xano answers JSON; an HTML page (a proxy, a maintenance page) is reported as
+    // such rather than as a confusing decode error.
+    if let Some(content_type) = content_type.filter(|ct| !ct.contains("json")) {
+        if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
+            return Err(Error::UnexpectedContentType {
+                status,
+                content_type: content_type.to_owned(),
+                excerpt: excerpt(body),
+            });
+        }
     }
     // An empty 2xx body reads as JSON null, so `Option`/`Value` outputs still work.
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -278,7 +467,7 @@ mod tests {
             #[allow(dead_code)]
             price: Option<f64>,
         }
-        let err = decode::<Vec<Book>>(200, br#"[{"price": 1}, {"price": "x"}]"#).unwrap_err();
+        let err = decode::<Vec<Book>>(200, None, br#"[{"price": 1}, {"price": "x"}]"#).unwrap_err();
         match err {
             Error::Decode { path, excerpt, .. } => {
                 assert_eq!(path, "[1].price");
@@ -286,6 +475,12 @@ mod tests {
             }
             other => panic!("unexpected {other:?}"),
         }
-        assert_eq!(decode::<Option<i64>>(200, b"").unwrap(), None);
+        assert_eq!(decode::<Option<i64>>(200, None, b"").unwrap(), None);
+        let html = decode::<i64>(200, Some("text/html"), b"<html>maintenance</html>").unwrap_err();
+        assert!(
+            matches!(html, Error::UnexpectedContentType { .. }),
+            "{html:?}"
+        );
+        assert_eq!(decode::<i64>(200, Some("text/plain"), b"42").unwrap(), 42);
     }
 }

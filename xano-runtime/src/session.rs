@@ -1,61 +1,213 @@
-//! The auth token shared by every group client built from one [`crate::Client`].
+//! The signed-in state shared by every group client built from one [`crate::Client`].
 
+use crate::{Error, Json};
 use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
 use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
-/// The signed-in state: the bearer token that Xano's `/auth/login` or `/auth/signup`
-/// returned (`authToken`).
+/// The signed-in state: the bearer token Xano's `/auth/login` or `/auth/signup`
+/// returned (`authToken`), an optional refresh token and metadata (for apps that
+/// add their own refresh endpoint), and the current user.
 ///
-/// Cloning a `Session` gives another handle to the same state, so setting the token
-/// once signs in every group client built from the same [`crate::Client`]. The token
-/// is sent only to endpoints whose spec requires authentication, and is never
-/// shown by `Debug`.
+/// Cloning a `Session` gives another handle to the same state, so signing in once
+/// signs in every group client built from the same [`crate::Client`]. The token is
+/// sent only to endpoints whose spec requires authentication and is never shown
+/// by `Debug`. With [`crate::ClientBuilder::session_file`] the state is saved after
+/// every change (atomically, readable by the owner only) and restored at start-up.
 #[derive(Clone, Default)]
 pub struct Session {
-    token: Arc<RwLock<Option<SecretString>>>,
+    inner: Arc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    state: RwLock<State>,
+    /// Bumped by every change, so a refresh can tell whether someone else already
+    /// replaced the token it saw fail.
+    generation: AtomicU64,
+    file: OnceLock<PathBuf>,
+}
+
+#[derive(Default, Clone, Serialize, Deserialize)]
+struct State {
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "secret")]
+    token: Option<SecretString>,
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "secret")]
+    refresh_token: Option<SecretString>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    metadata: Option<Json>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    user: Option<Json>,
+}
+
+/// A token set: what a sign-in or a refresh returns.
+#[derive(Clone)]
+pub struct Credentials {
+    token: SecretString,
+    refresh_token: Option<SecretString>,
+    metadata: Option<Json>,
+}
+
+impl Credentials {
+    /// Just the bearer token.
+    pub fn new(token: impl Into<String>) -> Self {
+        Credentials {
+            token: SecretString::from(token.into()),
+            refresh_token: None,
+            metadata: None,
+        }
+    }
+
+    /// Adds the refresh token your app's refresh endpoint takes.
+    pub fn refresh_token(mut self, token: impl Into<String>) -> Self {
+        self.refresh_token = Some(SecretString::from(token.into()));
+        self
+    }
+
+    /// Adds metadata (an expiry, a device id, …) kept with the tokens.
+    pub fn metadata(mut self, metadata: Json) -> Self {
+        self.metadata = Some(metadata);
+        self
+    }
+}
+
+impl fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Credentials")
+            .field("token", &"[redacted]")
+            .field(
+                "refresh_token",
+                &self.refresh_token.as_ref().map(|_| "[redacted]"),
+            )
+            .field("metadata", &self.metadata)
+            .finish()
+    }
 }
 
 impl Session {
-    /// Signs in: later calls to endpoints that require auth send
-    /// `Authorization: Bearer <token>`.
+    /// Signs in with a bearer token (keeping any refresh token and user).
     pub fn set_token(&self, token: impl Into<String>) {
-        let token = SecretString::from(token.into());
-        *self.write() = Some(token);
+        self.update(|state| state.token = Some(SecretString::from(token.into())));
     }
 
-    /// Signs out: the token is dropped (and zeroed in memory).
+    /// Signs in with a token set (replacing refresh token and metadata).
+    pub fn set_credentials(&self, credentials: Credentials) {
+        self.update(|state| {
+            state.token = Some(credentials.token);
+            state.refresh_token = credentials.refresh_token;
+            state.metadata = credentials.metadata;
+        });
+    }
+
+    /// Records the signed-in user (typically the output of `get_auth_me`).
+    pub fn set_user<T: Serialize>(&self, user: &T) -> Result<(), Error> {
+        let user = serde_json::to_value(user).map_err(Error::Encode)?;
+        self.update(|state| state.user = Some(user));
+        Ok(())
+    }
+
+    /// The signed-in user as `T`, if one was set and it reads as `T`.
+    pub fn user<T: DeserializeOwned>(&self) -> Option<T> {
+        let user = self.read().user.clone()?;
+        serde_json::from_value(user).ok()
+    }
+
+    /// Signs out: token, refresh token, metadata and user are dropped (and the
+    /// session file rewritten empty).
     pub fn clear(&self) {
-        *self.write() = None;
+        self.update(|state| *state = State::default());
     }
 
     /// Whether a token is set.
     pub fn is_authenticated(&self) -> bool {
-        self.read().is_some()
+        self.read().token.is_some()
     }
 
     /// The current token, still wrapped so that it is not printed by accident.
     pub fn token(&self) -> Option<SecretString> {
-        self.read().clone()
+        self.read().token.clone()
+    }
+
+    /// The refresh token, for a refresh hook.
+    pub fn refresh_token(&self) -> Option<SecretString> {
+        self.read().refresh_token.clone()
+    }
+
+    /// The metadata stored with the tokens.
+    pub fn metadata(&self) -> Option<Json> {
+        self.read().metadata.clone()
+    }
+
+    /// Writes the session file now (it is also written after every change).
+    pub fn save(&self) -> Result<(), Error> {
+        match self.inner.file.get() {
+            Some(path) => write_private(path, &self.read()),
+            None => Ok(()),
+        }
     }
 
     /// The `Authorization` header value, if signed in.
     pub(crate) fn bearer(&self) -> Option<String> {
         self.read()
+            .token
             .as_ref()
             .map(|token| format!("Bearer {}", token.expose_secret()))
     }
 
-    // A poisoned lock only means another thread panicked while swapping an
-    // `Option`; the value inside is still whole, so keep using it.
-    fn read(&self) -> std::sync::RwLockReadGuard<'_, Option<SecretString>> {
-        self.token
+    pub(crate) fn generation(&self) -> u64 {
+        self.inner.generation.load(Ordering::SeqCst)
+    }
+
+    /// Binds the session to `path`: restores what is there, then saves every change.
+    pub(crate) fn attach_file(&self, path: PathBuf) -> Result<(), Error> {
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                let state: State = serde_json::from_slice(&bytes).map_err(|err| {
+                    Error::Config(format!(
+                        "session file {} is not valid: {err}",
+                        path.display()
+                    ))
+                })?;
+                *self.write() = state;
+            }
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => return Err(Error::Io { path, source }),
+        }
+        let _ = self.inner.file.set(path);
+        Ok(())
+    }
+
+    fn update(&self, change: impl FnOnce(&mut State)) {
+        let snapshot = {
+            let mut state = self.write();
+            change(&mut state);
+            self.inner.generation.fetch_add(1, Ordering::SeqCst);
+            self.inner.file.get().map(|_| state.clone())
+        };
+        if let (Some(path), Some(state)) = (self.inner.file.get(), snapshot) {
+            if let Err(err) = write_private(path, &state) {
+                // The in-memory session still works; say why it will not survive.
+                tracing::warn!(path = %path.display(), error = %err, "could not save the Xano session");
+            }
+        }
+    }
+
+    // A poisoned lock only means another thread panicked while swapping fields;
+    // the state is still whole, so keep using it.
+    fn read(&self) -> RwLockReadGuard<'_, State> {
+        self.inner
+            .state
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Option<SecretString>> {
-        self.token
+    fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.inner
+            .state
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -63,32 +215,145 @@ impl Session {
 
 impl fmt::Debug for Session {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let state = if self.is_authenticated() {
-            "[redacted]"
-        } else {
-            "none"
-        };
-        f.debug_struct("Session").field("token", &state).finish()
+        let state = self.read();
+        let shown = |present: bool| if present { "[redacted]" } else { "none" };
+        f.debug_struct("Session")
+            .field("token", &shown(state.token.is_some()))
+            .field("refresh_token", &shown(state.refresh_token.is_some()))
+            .field("user", &state.user.is_some())
+            .field("file", &self.inner.file.get())
+            .finish()
+    }
+}
+
+/// Writes `state` to `path` atomically (a temporary file in the same directory,
+/// then a rename), readable and writable by the owner only.
+fn write_private(path: &Path, state: &State) -> Result<(), Error> {
+    use std::io::Write as _;
+    let io = |source| Error::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let bytes = serde_json::to_vec_pretty(state).map_err(Error::Encode)?;
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let result = (|| {
+        let mut file = options.open(&temp)?;
+        file.write_all(&bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    result.map_err(io)
+}
+
+/// serde for `Option<SecretString>`: only the session file ever sees the value.
+mod secret {
+    use secrecy::{ExposeSecret, SecretString};
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(
+        value: &Option<SecretString>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(secret) => serializer.serialize_some(secret.expose_secret()),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Option<SecretString>, D::Error> {
+        Ok(Option::<String>::deserialize(deserializer)?.map(SecretString::from))
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::Session;
+    use super::*;
 
     #[test]
-    fn debug_never_shows_the_token() {
+    fn debug_never_shows_tokens() {
         let session = Session::default();
-        session.set_token("eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBM-secret");
-        let shown = format!("{session:?}");
+        session
+            .set_credentials(Credentials::new("eyJ-access-secret").refresh_token("refresh-secret"));
+        let shown = format!("{session:?} {:?}", Credentials::new("x-secret"));
         assert!(!shown.contains("secret"), "{shown}");
         assert!(shown.contains("[redacted]"));
         assert_eq!(
             session.bearer().as_deref(),
-            Some("Bearer eyJhbGciOiJBMjU2S1ciLCJlbmMiOiJBM-secret")
+            Some("Bearer eyJ-access-secret")
         );
         let other_handle = session.clone();
+        let before = session.generation();
         other_handle.clear();
-        assert!(!session.is_authenticated());
+        assert!(!session.is_authenticated() && session.refresh_token().is_none());
+        assert!(session.generation() > before);
+    }
+
+    #[test]
+    fn typed_user() {
+        #[derive(Serialize, Deserialize, PartialEq, Debug)]
+        struct Me {
+            id: i64,
+            email: String,
+        }
+        let session = Session::default();
+        assert_eq!(session.user::<Me>(), None);
+        let me = Me {
+            id: 7,
+            email: "a@b.c".into(),
+        };
+        session.set_user(&me).unwrap();
+        assert_eq!(session.user::<Me>(), Some(me));
+        assert_eq!(
+            session.user::<Vec<i64>>(),
+            None,
+            "a mismatched type reads as None"
+        );
+    }
+
+    #[test]
+    fn session_files_are_private_and_survive() {
+        let dir = std::env::temp_dir().join(format!("xano-session-test-{}", std::process::id()));
+        let path = dir.join("session.json");
+        let first = Session::default();
+        first.attach_file(path.clone()).unwrap();
+        first.set_credentials(Credentials::new("tok").metadata(serde_json::json!({"exp": 1})));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        let second = Session::default();
+        second.attach_file(path.clone()).unwrap();
+        assert_eq!(second.bearer().as_deref(), Some("Bearer tok"));
+        assert_eq!(second.metadata(), Some(serde_json::json!({"exp": 1})));
+        second.clear();
+        let third = Session::default();
+        third.attach_file(path.clone()).unwrap();
+        assert!(!third.is_authenticated());
+        std::fs::write(&path, "not json").unwrap();
+        assert!(Session::default().attach_file(path).is_err());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -89,6 +89,29 @@ pub mod bookstore {
                 .await
         }
 
+        /// Every page of `GET /books`: from `input.page` (or 1), following `nextPage`
+        /// until it is null. Pages are fetched as the stream is polled.
+        pub fn get_books_pages<'a>(
+            &'a self,
+            input: GetBooksInput,
+        ) -> xano_runtime::BoxStream<'a, GetBooksOutput> {
+            Box::pin(xano_runtime::paging::pages(input.page, move |page| {
+                let input = GetBooksInput {
+                    page: Some(page),
+                    ..input.clone()
+                };
+                async move { self.get_books(&input).await }
+            }))
+        }
+
+        /// Every item of every page of `GET /books`, in order.
+        pub fn get_books_items<'a>(
+            &'a self,
+            input: GetBooksInput,
+        ) -> xano_runtime::BoxStream<'a, PostBooksOutput> {
+            Box::pin(xano_runtime::paging::items(self.get_books_pages(input)))
+        }
+
         /// Add a book
         ///
         /// `POST /books` — requires authentication.
@@ -379,46 +402,8 @@ pub mod bookstore {
         pub search: Option<String>,
     }
 
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[serde(crate = "xano_runtime::serde")]
-    pub struct GetBooksOutput {
-        #[serde(rename = "itemsReceived")]
-        pub items_received: Option<i64>,
-        #[serde(rename = "curPage")]
-        pub cur_page: Option<i64>,
-        #[serde(rename = "nextPage")]
-        pub next_page: Option<i64>,
-        #[serde(rename = "prevPage")]
-        pub prev_page: Option<i64>,
-        pub offset: Option<i64>,
-        #[serde(rename = "perPage")]
-        pub per_page: Option<i64>,
-        #[serde(rename = "itemsTotal")]
-        pub items_total: Option<i64>,
-        #[serde(rename = "pageTotal")]
-        pub page_total: Option<i64>,
-        pub items: Option<Vec<PostBooksOutput>>,
-        /// Fields the spec does not list.
-        #[serde(flatten)]
-        pub extra: xano_runtime::JsonMap,
-    }
-    impl<'de> Deserialize<'de> for GetBooksOutput {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                items_received: fields.take("itemsReceived")?,
-                cur_page: fields.take("curPage")?,
-                next_page: fields.take("nextPage")?,
-                prev_page: fields.take("prevPage")?,
-                offset: fields.take("offset")?,
-                per_page: fields.take("perPage")?,
-                items_total: fields.take("itemsTotal")?,
-                page_total: fields.take("pageTotal")?,
-                items: fields.take("items")?,
-                extra: fields.into_rest(),
-            })
-        }
-    }
+    /// Output of `GET /books`.
+    pub type GetBooksOutput = xano_runtime::Page<PostBooksOutput>;
 
     #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]

@@ -9,14 +9,18 @@
 //! read a paged list, upload a file, and handle a Xano error.
 
 use example_cli::generated::bookstore as api;
+use futures::StreamExt as _;
 
 #[tokio::main]
 async fn main() -> Result<(), xano_runtime::Error> {
     let fake = xano_tests::fake_xano::FakeXano::start().await;
     println!("fake Xano listening on {}", fake.origin());
 
-    // In a real app: xano_runtime::Client::builder(api::ORIGIN) (or your custom domain).
-    let xano = xano_runtime::Client::builder(fake.origin()).build()?;
+    // In a real app: `Client::builder(api::ORIGIN)` (or your custom domain). `.env()`
+    // lets XANO_ORIGIN / XANO_BRANCH / XANO_DATA_SOURCE retarget the same binary.
+    let xano = xano_runtime::Client::builder(fake.origin())
+        .retry(xano_runtime::RetryPolicy::default().max_attempts(3))
+        .build()?;
     let books = api::Client::new(&xano);
 
     let signup = books
@@ -37,7 +41,7 @@ async fn main() -> Result<(), xano_runtime::Error> {
             ..Default::default()
         })
         .await?;
-    for book in page.items.unwrap_or_default() {
+    for book in page.items {
         println!(
             "  #{:?} {:?} ({})",
             book.id,
@@ -46,6 +50,19 @@ async fn main() -> Result<(), xano_runtime::Error> {
         );
     }
     println!("page {:?} of {:?}", page.cur_page, page.page_total);
+
+    // Every item of every page, fetched page by page as the stream is read.
+    let mut all = books.get_books_items(api::GetBooksInput {
+        per_page: Some(1),
+        ..Default::default()
+    });
+    let mut count = 0;
+    while let Some(book) = all.next().await {
+        let book = book?;
+        count += 1;
+        println!("  streamed #{:?} {:?}", book.id, book.title);
+    }
+    println!("{count} books in all");
 
     let cover = xano_runtime::File::from_bytes("cover.png", vec![0x89, b'P', b'N', b'G']);
     let book = books

@@ -135,6 +135,9 @@ pub struct Endpoint {
     pub output: TypeRef,
     /// `<TypePrefix>Output`: always exists in generated code (a struct or an alias).
     pub output_name: String,
+    /// Set when the endpoint returns Xano's paging envelope and takes a `page`
+    /// input: it also gets `…_pages` and `…_items` streams.
+    pub paging: Option<Paging>,
     /// The JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -148,6 +151,21 @@ pub struct PathParam {
     pub ident: String,
     /// `String` (taken as `&str`), `I64`, `F64` or `Bool`.
     pub ty: TypeRef,
+}
+
+/// The streams of a paged endpoint.
+#[derive(Debug, Clone)]
+pub struct Paging {
+    /// The function yielding every page, e.g. `get_books_pages`.
+    pub pages_fn: String,
+    /// The function yielding every item, e.g. `get_books_items`.
+    pub items_fn: String,
+    /// The identifier of the Input's `page` field.
+    pub page_field: String,
+    /// Whether that field is an `Option`.
+    pub page_optional: bool,
+    /// Whether the Input has fields besides `page`.
+    pub other_fields: bool,
 }
 
 /// How a request body is encoded.
@@ -213,6 +231,11 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
                     .push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
             }
         }
+    }
+    // Stream functions are named after every endpoint has its name, so they never
+    // take one that an endpoint (say `GET /books/pages`) needs.
+    for endpoint in &mut endpoints {
+        endpoint.paging = paging(endpoint, &builder.types, &mut fn_names);
     }
     let mut types = builder.types;
     types.assign_names();
@@ -446,6 +469,7 @@ impl<'a> Builder<'a> {
             input,
             output,
             output_name,
+            paging: None,
             pointer: op_pointer,
         })
     }
@@ -892,6 +916,15 @@ impl<'a> Builder<'a> {
         at: &str,
         ctx: Ctx,
     ) -> Result<TypeRef> {
+        if ctx.role == Role::Response && is_paging_envelope(properties) {
+            if let Some(items) = properties.get("items") {
+                let items_at = pointer_join(at, &["properties", "items"]);
+                let (items, _) = self.schema_box_ref(items, &items_at, ctx.clone())?;
+                if let TypeRef::Vec(item) = items {
+                    return Ok(TypeRef::Page(item));
+                }
+            }
+        }
         let this = self.types.begin_use();
         let mut idents = UniqueNames::default();
         if ctx.role == Role::Response {
@@ -1014,6 +1047,52 @@ impl<'a> Builder<'a> {
         }
         (!parts.is_empty()).then(|| parts.join("\n\n"))
     }
+}
+
+/// Xano's paging envelope: `items` plus the paging counters, and nothing else.
+fn is_paging_envelope(properties: &indexmap::IndexMap<String, ReferenceOr<Box<Schema>>>) -> bool {
+    const ENVELOPE: [&str; 9] = [
+        "itemsReceived",
+        "curPage",
+        "nextPage",
+        "prevPage",
+        "offset",
+        "perPage",
+        "itemsTotal",
+        "pageTotal",
+        "items",
+    ];
+    ["items", "curPage", "nextPage"]
+        .iter()
+        .all(|key| properties.contains_key(*key))
+        && properties
+            .keys()
+            .all(|key| ENVELOPE.contains(&key.as_str()))
+}
+
+/// The streams of an endpoint that returns a page and takes an integer `page`.
+fn paging(endpoint: &Endpoint, types: &TypeSpace, fn_names: &mut UniqueNames) -> Option<Paging> {
+    if !matches!(endpoint.output, TypeRef::Page(_)) {
+        return None;
+    }
+    let TypeRef::Named(input) = &endpoint.input.as_ref()?.ty else {
+        return None;
+    };
+    let TypeKind::Struct(def) = &types.get(*input).kind else {
+        return None;
+    };
+    let page = def.fields.iter().find(|f| {
+        f.name == "page"
+            && matches!(f.location, Location::Query | Location::Body)
+            && (f.ty == TypeRef::I64 || f.ty == TypeRef::I64.optional())
+    })?;
+    Some(Paging {
+        pages_fn: fn_names.claim(&format!("{}_pages", endpoint.fn_name), "_"),
+        items_fn: fn_names.claim(&format!("{}_items", endpoint.fn_name), "_"),
+        page_field: page.ident.clone(),
+        page_optional: matches!(page.ty, TypeRef::Option(_)),
+        other_fields: def.fields.len() > 1,
+    })
 }
 
 enum BodyShape {

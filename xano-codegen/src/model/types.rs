@@ -33,6 +33,8 @@ pub enum TypeRef {
     Vec(Box<TypeRef>),
     /// `Option<T>`.
     Option(Box<TypeRef>),
+    /// Xano's paging envelope around items of this type (`xano_runtime::Page<T>`).
+    Page(Box<TypeRef>),
     /// A struct or enum of the type space.
     Named(TypeId),
 }
@@ -51,6 +53,7 @@ impl TypeRef {
         match self {
             TypeRef::File => TypeRef::String,
             TypeRef::Vec(inner) => TypeRef::Vec(Box::new(inner.without_files())),
+            TypeRef::Page(inner) => TypeRef::Page(Box::new(inner.without_files())),
             TypeRef::Option(inner) => TypeRef::Option(Box::new(inner.without_files())),
             other => other,
         }
@@ -60,7 +63,9 @@ impl TypeRef {
     pub fn holds_file(&self) -> bool {
         match self {
             TypeRef::File => true,
-            TypeRef::Vec(inner) | TypeRef::Option(inner) => inner.holds_file(),
+            TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Page(inner) => {
+                inner.holds_file()
+            }
             _ => false,
         }
     }
