@@ -440,3 +440,23 @@ async fn html_instead_of_json_is_named_as_such() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn input_errors_name_the_input() {
+    let fake = FakeXano::start().await;
+    let xano = Client::builder(fake.origin()).build().unwrap();
+    let books = api::Client::new(&xano);
+    xano.session().set_token(sign_up(&books).await);
+    // A hand-made call (the generated one cannot omit a required file).
+    let err = xano
+        .with_api_group(api::API_GROUP)
+        .post("/books/1/cover")
+        .auth()
+        .field("caption", "no image")
+        .send::<xano_runtime::Json>()
+        .await
+        .unwrap_err();
+    assert_eq!(err.status(), Some(400));
+    assert_eq!(err.code(), Some("ERROR_CODE_INPUT_ERROR"));
+    assert_eq!(err.input_error_param(), Some("image"));
+}

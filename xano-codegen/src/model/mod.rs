@@ -600,7 +600,7 @@ impl<'a> Builder<'a> {
                 role: Role::Request,
                 hint: nested_hint(input_use, name),
             };
-            let (ty, nullable) = self.schema_box_ref(property, &prop_at, ctx)?;
+            let (ty, nullable) = self.schema_ref(property, &prop_at, ctx)?;
             let doc = self.property_doc(property, Role::Request);
             // Xano marks every file input nullable, required or not.
             let required = required.contains(name) && (!nullable || ty == TypeRef::File);
@@ -687,26 +687,16 @@ impl<'a> Builder<'a> {
 
     // ---- schemas -------------------------------------------------------------
 
-    fn schema_box_ref(
+    /// The type of a schema or a `$ref` to one (`S` is `Schema` or `Box<Schema>`,
+    /// as openapiv3 uses both).
+    fn schema_ref<S: std::borrow::Borrow<Schema>>(
         &mut self,
-        schema: &ReferenceOr<Box<Schema>>,
+        schema: &ReferenceOr<S>,
         at: &str,
         ctx: Ctx,
     ) -> Result<(TypeRef, bool)> {
         match schema {
-            ReferenceOr::Item(schema) => self.schema(schema, at, ctx),
-            ReferenceOr::Reference { reference } => self.reference(reference, at, ctx),
-        }
-    }
-
-    fn schema_ref(
-        &mut self,
-        schema: &ReferenceOr<Schema>,
-        at: &str,
-        ctx: Ctx,
-    ) -> Result<(TypeRef, bool)> {
-        match schema {
-            ReferenceOr::Item(schema) => self.schema(schema, at, ctx),
+            ReferenceOr::Item(schema) => self.schema(schema.borrow(), at, ctx),
             ReferenceOr::Reference { reference } => self.reference(reference, at, ctx),
         }
     }
@@ -903,7 +893,7 @@ impl<'a> Builder<'a> {
             role: ctx.role,
             hint: item_hint,
         };
-        let (item, nullable) = self.schema_box_ref(items, &format!("{at}/items"), ctx)?;
+        let (item, nullable) = self.schema_ref(items, &format!("{at}/items"), ctx)?;
         let item = if nullable { item.optional() } else { item };
         Ok(TypeRef::Vec(Box::new(item)))
     }
@@ -919,7 +909,7 @@ impl<'a> Builder<'a> {
         if ctx.role == Role::Response && is_paging_envelope(properties) {
             if let Some(items) = properties.get("items") {
                 let items_at = pointer_join(at, &["properties", "items"]);
-                let (items, _) = self.schema_box_ref(items, &items_at, ctx.clone())?;
+                let (items, _) = self.schema_ref(items, &items_at, ctx.clone())?;
                 if let TypeRef::Vec(item) = items {
                     return Ok(TypeRef::Page(item));
                 }
@@ -938,7 +928,7 @@ impl<'a> Builder<'a> {
                 role: ctx.role,
                 hint: nested_hint(this, name),
             };
-            let (mut ty, nullable) = self.schema_box_ref(property, &prop_at, child)?;
+            let (mut ty, nullable) = self.schema_ref(property, &prop_at, child)?;
             if ctx.role == Role::Request && ty.holds_file() {
                 // Only top-level body fields become multipart file parts; a nested
                 // object is sent as JSON text, where a file cannot go.
