@@ -84,7 +84,12 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
     // Types and the Input/Output aliases, sorted by name so checked-in diffs stay small.
     let mut items: Vec<(String, TokenStream)> = defs
         .iter()
-        .map(|def| (def.name.clone(), type_def(def, &group.types)))
+        .map(|def| {
+            (
+                def.name.clone(),
+                type_def(def, &group.types, &extra_derives(group)),
+            )
+        })
         .collect();
     for endpoint in &group.endpoints {
         items.extend(alias(
@@ -398,14 +403,38 @@ fn derives_serialize(def: &TypeDef) -> bool {
     }
 }
 
-fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
+/// The user's extra derives, minus those every type already has.
+fn extra_derives(group: &ApiGroup) -> Vec<TokenStream> {
+    const BUILT_IN: [&str; 6] = [
+        "Debug",
+        "Clone",
+        "PartialEq",
+        "Default",
+        "Serialize",
+        "Deserialize",
+    ];
+    group
+        .derives
+        .iter()
+        .filter(|d| !BUILT_IN.contains(&d.as_str()))
+        .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
+        .map(|path| quote!(, #path))
+        .collect()
+}
+
+fn type_def(def: &TypeDef, types: &TypeSpace, extra: &[TokenStream]) -> TokenStream {
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(def, s, types),
-        TypeKind::Enum(e) => enum_def(def, e),
+        TypeKind::Struct(s) => struct_def(def, s, types, extra),
+        TypeKind::Enum(e) => enum_def(def, e, extra),
     }
 }
 
-fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
+fn struct_def(
+    def: &TypeDef,
+    s: &StructDef,
+    types: &TypeSpace,
+    extra: &[TokenStream],
+) -> TokenStream {
     let name = ident(&def.name);
     let type_doc = def.doc.as_deref().map(doc);
     let has_body = s
@@ -429,7 +458,7 @@ fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
             });
             quote! {
                 #type_doc
-                #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+                #[derive(Debug, Clone, Default, PartialEq, Serialize #(#extra)*)]
                 #[serde(crate = "xano_runtime::serde")]
                 pub struct #name {
                     #(#fields)*
@@ -462,7 +491,7 @@ fn struct_def(def: &TypeDef, s: &StructDef, types: &TypeSpace) -> TokenStream {
             };
             quote! {
                 #type_doc
-                #[derive(Debug, Clone, #default PartialEq #serialize)]
+                #[derive(Debug, Clone, #default PartialEq #serialize #(#extra)*)]
                 #serde_crate
                 pub struct #name {
                     #(#fields)*
@@ -510,14 +539,14 @@ fn struct_field(
     }
 }
 
-fn enum_def(def: &TypeDef, e: &EnumDef) -> TokenStream {
+fn enum_def(def: &TypeDef, e: &EnumDef, extra: &[TokenStream]) -> TokenStream {
     let name = ident(&def.name);
     let type_doc = def.doc.as_deref().map(doc);
     let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.ident)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
     quote! {
         #type_doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize #(#extra)*)]
         #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
         pub enum #name {
             #(#variants,)*

@@ -19,15 +19,18 @@
 //! # Ok::<(), xano_codegen::Error>(())
 //! ```
 
+mod builder;
 pub mod config;
 pub mod emit;
 pub mod error;
+pub mod macro_input;
 pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod source;
 pub mod write;
 
+pub use builder::Builder;
 pub use error::{Error, Result};
 pub use model::ApiGroup;
 pub use normalize::Note;
@@ -36,15 +39,17 @@ pub use source::RawSpec;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Generator settings shared by every entry point.
-#[derive(Debug, Clone, Default)]
+/// Generator settings shared by every entry point; every default is what the CLI
+/// does without flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Settings {
     module_names: Vec<(String, String)>,
+    derives: Vec<String>,
 }
 
 impl Settings {
-    /// Names the module of the group whose spec `origin` (path or URL) is, instead of
-    /// deriving it from the group's title.
+    /// Names the module of the group whose spec `origin` (path or URL, as given) is,
+    /// instead of deriving it from the group's title. Default: from the title.
     pub fn with_module_name(
         &mut self,
         origin: impl Into<String>,
@@ -52,6 +57,28 @@ impl Settings {
     ) -> &mut Self {
         self.module_names.push((origin.into(), module.into()));
         self
+    }
+
+    /// Adds a derive (a path such as `Eq`, `Hash` or `schemars::JsonSchema`) to every
+    /// generated struct and enum. Default: none beyond `Debug`, `Clone`, `PartialEq`
+    /// and serde's. Types that cannot have it (a float field and `Eq`) fail to compile.
+    pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
+        self.derives.push(derive.into());
+        self
+    }
+
+    fn validate(&self) -> Result<()> {
+        for derive in &self.derives {
+            if syn::parse_str::<syn::Path>(derive).is_err() {
+                return Err(Error::Config {
+                    file: "settings".into(),
+                    message: format!(
+                        "`{derive}` is not a derive path (like `Eq` or `schemars::JsonSchema`)"
+                    ),
+                });
+            }
+        }
+        Ok(())
     }
 }
 
@@ -92,6 +119,7 @@ pub struct Generation {
 
 /// Generates clients for `specs` (each its own module).
 pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
+    settings.validate()?;
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
     let mut modules = model::naming::UniqueNames::default();
@@ -106,6 +134,7 @@ pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
         };
         let mut group = model::build(&raw.origin, &parsed.openapi, &raw.sha256, &options)?;
         group.module = modules.claim(&group.module, "_");
+        group.derives = settings.derives.clone();
         notes.push((raw.origin.clone(), parsed.notes));
         groups.push(group);
     }

@@ -52,6 +52,10 @@ struct GenerateArgs {
     /// installed, so checked-in code passes `cargo fmt --check`).
     #[arg(long)]
     no_rustfmt: bool,
+    /// Adds a derive (`Eq`, `Hash`, `schemars::JsonSchema`, …) to every generated
+    /// type; repeatable.
+    #[arg(long = "derive", value_name = "PATH")]
+    derives: Vec<String>,
     /// The rustfmt style edition of the crate the code is checked into.
     #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
     edition: String,
@@ -120,7 +124,11 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         })
     };
     let raws = load_all(&specs)?;
-    let generation = xano_codegen::generate(&raws, &Settings::default())?;
+    let mut settings = Settings::default();
+    for derive in &args.derives {
+        settings.with_derive(derive);
+    }
+    let generation = xano_codegen::generate(&raws, &settings)?;
     for (origin, notes) in &generation.notes {
         if args.verbose {
             for note in notes {

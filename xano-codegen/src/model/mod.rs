@@ -41,6 +41,9 @@ pub struct ApiGroup {
     pub sha256: String,
     /// Where the model degraded a shape (to `Json`) or ignored something.
     pub warnings: Vec<Note>,
+    /// Extra derives for every generated struct and enum (see
+    /// [`crate::Settings::with_derive`]).
+    pub derives: Vec<String>,
 }
 
 /// One HTTP method.
@@ -260,6 +263,7 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         types,
         sha256: sha256.to_owned(),
         warnings: builder.warnings,
+        derives: Vec::new(),
     })
 }
 

@@ -1,0 +1,18 @@
+//! Calls the fake Xano through the client that `generate!` expanded.
+
+use example_macro::shop;
+
+#[tokio::main]
+async fn main() -> Result<(), xano_runtime::Error> {
+    let fake = xano_tests::fake_xano::FakeXano::start().await;
+    let xano = xano_runtime::Client::builder(fake.origin()).build()?;
+    let api = shop::Client::new(&xano);
+    let found = api
+        .get_search_books(&shop::GetSearchBooksInput {
+            q: "Dune".into(),
+            tags: None,
+        })
+        .await?;
+    println!("macro client: search found {} book(s)", found.len());
+    Ok(())
+}

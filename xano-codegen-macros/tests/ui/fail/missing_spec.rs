@@ -1,0 +1,3 @@
+xano_codegen_macros::generate!("tests/ui/specs/nope.json");
+
+fn main() {}

@@ -1,0 +1,3 @@
+xano_codegen_macros::generate!(spec = 42);
+
+fn main() {}

@@ -1,0 +1,163 @@
+//! The build.rs entry point: [`Builder`].
+
+use crate::config::Project;
+use crate::error::{Error, Result};
+use crate::write::{Formatting, write_atomic};
+use crate::{Generation, RawSpec, Settings, source};
+use std::path::{Path, PathBuf};
+
+/// Generates clients from a build script into `$OUT_DIR`.
+///
+/// ```no_run
+/// // build.rs
+/// fn main() {
+///     xano_codegen::Builder::new()
+///         .with_spec("specs/bookstore.json")
+///         .generate_to_out_dir()
+///         .unwrap_or_else(|err| panic!("{err}"));
+/// }
+/// ```
+///
+/// ```ignore
+/// // src/lib.rs
+/// include!(concat!(env!("OUT_DIR"), "/xano.rs"));
+/// ```
+///
+/// It never touches the network: specs are read from disk (fetching them is an
+/// explicit `xano-codegen fetch`). Relative paths are relative to the crate
+/// (`CARGO_MANIFEST_DIR`). It prints `cargo:rerun-if-changed` for every spec and
+/// for `xano.toml`, so editing them rebuilds and nothing else does.
+#[derive(Debug, Clone, Default)]
+pub struct Builder {
+    specs: Vec<PathBuf>,
+    config: Option<PathBuf>,
+    out_name: Option<String>,
+    settings: Settings,
+}
+
+impl Builder {
+    /// A builder with the defaults: the specs of `xano.toml` (its `specs` directory)
+    /// when no spec is given, written to `$OUT_DIR/xano.rs`.
+    pub fn new() -> Self {
+        Builder::default()
+    }
+
+    /// Adds a spec file.
+    pub fn with_spec(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.specs.push(path.into());
+        self
+    }
+
+    /// Reads the specs of this `xano.toml` (default: `xano.toml` in the crate, when
+    /// no spec is given).
+    pub fn with_config(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.config = Some(path.into());
+        self
+    }
+
+    /// The output file name in `$OUT_DIR` (default `xano.rs`).
+    pub fn with_out_name(&mut self, name: impl Into<String>) -> &mut Self {
+        self.out_name = Some(name.into());
+        self
+    }
+
+    /// See [`Settings::with_module_name`]; `spec` is the path as given to
+    /// [`Builder::with_spec`].
+    pub fn with_module_name(
+        &mut self,
+        spec: impl AsRef<Path>,
+        module: impl Into<String>,
+    ) -> &mut Self {
+        let spec = self.resolve(spec.as_ref());
+        self.settings
+            .with_module_name(spec.display().to_string(), module);
+        self
+    }
+
+    /// See [`Settings::with_derive`].
+    pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
+        self.settings.with_derive(derive);
+        self
+    }
+
+    /// The spec files this builder reads, resolved against the crate directory.
+    pub fn spec_files(&self) -> Result<Vec<PathBuf>> {
+        if !self.specs.is_empty() {
+            let mut files = Vec::new();
+            for spec in &self.specs {
+                let text = spec.to_string_lossy();
+                if source::is_url(&text) {
+                    return Err(Error::Config {
+                        file: text.into_owned(),
+                        message: "build.rs does not fetch specs: run `xano-codegen fetch` and point at the file".into(),
+                    });
+                }
+                files.push(self.resolve(spec));
+            }
+            return Ok(files);
+        }
+        let config = self.config_path();
+        let root = config.parent().map(Path::to_owned).unwrap_or_default();
+        if !config.exists() {
+            return Err(Error::Config {
+                file: config.display().to_string(),
+                message: "no spec given and no xano.toml: call `with_spec(\"specs/<group>.json\")`"
+                    .into(),
+            });
+        }
+        Project::load(&root)?.spec_files()
+    }
+
+    /// Runs the generator (no files written).
+    pub fn generate(&self) -> Result<Generation> {
+        let raws = self
+            .spec_files()?
+            .iter()
+            .map(|path| RawSpec::from_path(path))
+            .collect::<Result<Vec<_>>>()?;
+        crate::generate(&raws, &self.settings)
+    }
+
+    /// Generates and writes `$OUT_DIR/<out name>` atomically, returning its path,
+    /// and prints the `cargo:rerun-if-changed` lines.
+    pub fn generate_to_out_dir(&self) -> Result<PathBuf> {
+        let out_dir = std::env::var_os("OUT_DIR")
+            .map(PathBuf::from)
+            .ok_or_else(|| Error::Config {
+                file: "build.rs".into(),
+                message: "OUT_DIR is not set: call generate_to_out_dir from a build script".into(),
+            })?;
+        // Printed first, so cargo re-runs the script after a spec is fixed even when
+        // this run fails.
+        println!("cargo:rerun-if-changed={}", self.config_path().display());
+        let files = self.spec_files()?;
+        for file in &files {
+            println!("cargo:rerun-if-changed={}", file.display());
+        }
+        if let Some(dir) = files.first().and_then(|f| f.parent()) {
+            println!("cargo:rerun-if-changed={}", dir.join("xano.lock").display());
+        }
+        let source = self.generate()?.to_file_source(Formatting::Prettyplease)?;
+        let path = out_dir.join(self.out_name.as_deref().unwrap_or("xano.rs"));
+        write_atomic(&path, source.as_bytes())?;
+        Ok(path)
+    }
+
+    fn config_path(&self) -> PathBuf {
+        self.resolve(
+            self.config
+                .as_deref()
+                .unwrap_or(Path::new(crate::config::FILE_NAME)),
+        )
+    }
+
+    fn resolve(&self, path: &Path) -> PathBuf {
+        if path.is_absolute() {
+            return path.to_owned();
+        }
+        match std::env::var_os("CARGO_MANIFEST_DIR") {
+            Some(dir) => PathBuf::from(dir).join(path),
+            None => path.to_owned(),
+        }
+    }
+}

@@ -1,0 +1,218 @@
+//! The arguments of the `generate!` macro and its expansion, kept here (not in the
+//! proc-macro crate) so that tests can compare the macro's output with the CLI's.
+//!
+//! ```ignore
+//! generate!("specs/auth.json");
+//! generate!(spec = "specs/auth.json", module = "auth", derives = ["Eq", "Hash"]);
+//! generate!(specs = ["specs/auth.json", "specs/shop.json"]);
+//! ```
+
+use crate::{RawSpec, Settings};
+use proc_macro2::{Span, TokenStream};
+use quote::quote;
+use std::path::Path;
+use syn::parse::{Parse, ParseStream};
+use syn::punctuated::Punctuated;
+use syn::{Ident, LitStr, Token, bracketed};
+
+/// Parsed macro arguments.
+pub struct MacroInput {
+    specs: Vec<LitStr>,
+    module: Option<LitStr>,
+    derives: Vec<LitStr>,
+}
+
+impl std::fmt::Debug for MacroInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let values = |list: &[LitStr]| list.iter().map(LitStr::value).collect::<Vec<_>>();
+        f.debug_struct("MacroInput")
+            .field("specs", &values(&self.specs))
+            .field("module", &self.module.as_ref().map(LitStr::value))
+            .field("derives", &values(&self.derives))
+            .finish()
+    }
+}
+
+impl Parse for MacroInput {
+    fn parse(input: ParseStream<'_>) -> syn::Result<Self> {
+        if input.peek(LitStr) {
+            let spec: LitStr = input.parse()?;
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+            if !input.is_empty() {
+                return Err(input.error("after the spec path, nothing else is expected: use the keyed form `generate!(spec = \"…\", module = \"…\")`"));
+            }
+            return Ok(MacroInput {
+                specs: vec![spec],
+                module: None,
+                derives: Vec::new(),
+            });
+        }
+        let mut parsed = MacroInput {
+            specs: Vec::new(),
+            module: None,
+            derives: Vec::new(),
+        };
+        while !input.is_empty() {
+            let key: Ident = input.parse()?;
+            input.parse::<Token![=]>()?;
+            match key.to_string().as_str() {
+                "spec" => parsed.specs.push(string(input, "spec", "a path string")?),
+                "specs" => parsed.specs.extend(strings(input, "specs")?),
+                "module" => parsed.module = Some(string(input, "module", "a module name string")?),
+                "derives" => parsed.derives.extend(strings(input, "derives")?),
+                other => {
+                    return Err(syn::Error::new(
+                        key.span(),
+                        format!(
+                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`"
+                        ),
+                    ));
+                }
+            }
+            if !input.is_empty() {
+                input.parse::<Token![,]>()?;
+            }
+        }
+        if parsed.specs.is_empty() {
+            return Err(syn::Error::new(
+                Span::call_site(),
+                "no spec: write `generate!(\"specs/<group>.json\")`",
+            ));
+        }
+        Ok(parsed)
+    }
+}
+
+fn string(input: ParseStream<'_>, key: &str, what: &str) -> syn::Result<LitStr> {
+    input
+        .parse::<LitStr>()
+        .map_err(|err| syn::Error::new(err.span(), format!("`{key}` takes {what}")))
+}
+
+fn strings(input: ParseStream<'_>, key: &str) -> syn::Result<Vec<LitStr>> {
+    let content;
+    let bracket = bracketed!(content in input);
+    let list = Punctuated::<LitStr, Token![,]>::parse_terminated(&content).map_err(|err| {
+        syn::Error::new(
+            err.span(),
+            format!("`{key}` takes a list of strings: [\"…\", …]"),
+        )
+    })?;
+    if list.is_empty() {
+        return Err(syn::Error::new(
+            bracket.span.join(),
+            format!("`{key}` is empty"),
+        ));
+    }
+    Ok(list.into_iter().collect())
+}
+
+impl MacroInput {
+    /// The settings these arguments stand for (paths resolved against `base`).
+    pub fn settings(&self, base: &Path) -> Settings {
+        let mut settings = Settings::default();
+        if let (Some(module), [spec]) = (&self.module, self.specs.as_slice()) {
+            settings.with_module_name(
+                base.join(spec.value()).display().to_string(),
+                module.value(),
+            );
+        }
+        for derive in &self.derives {
+            settings.with_derive(derive.value());
+        }
+        settings
+    }
+
+    /// Expands to the generated modules plus an `include_bytes!` of each spec (so
+    /// cargo recompiles when one changes). Errors are spanned on the argument at
+    /// fault and name the file and JSON pointer.
+    pub fn expand(&self, base: &Path) -> syn::Result<TokenStream> {
+        if self.module.is_some() && self.specs.len() > 1 {
+            let span = self.module.as_ref().map_or(Span::call_site(), LitStr::span);
+            return Err(syn::Error::new(
+                span,
+                "`module` names one group: use it with a single `spec`",
+            ));
+        }
+        for derive in &self.derives {
+            if syn::parse_str::<syn::Path>(&derive.value()).is_err() {
+                return Err(syn::Error::new(
+                    derive.span(),
+                    "not a derive path (like \"Eq\" or \"schemars::JsonSchema\")",
+                ));
+            }
+        }
+        let mut raws = Vec::with_capacity(self.specs.len());
+        let mut tracked = Vec::new();
+        for spec in &self.specs {
+            let path = base.join(spec.value());
+            let raw = RawSpec::from_path(&path)
+                .map_err(|err| syn::Error::new(spec.span(), err.to_string()))?;
+            tracked.push(path.display().to_string());
+            raws.push(raw);
+        }
+        let generation = crate::generate(&raws, &self.settings(base)).map_err(|err| {
+            // Point at the spec the error is about.
+            let text = err.to_string();
+            let span = self
+                .specs
+                .iter()
+                .find(|spec| text.contains(&base.join(spec.value()).display().to_string()))
+                .map_or(Span::call_site(), LitStr::span);
+            syn::Error::new(span, text)
+        })?;
+        let modules = generation.tokens();
+        Ok(quote! {
+            #(const _: &[u8] = include_bytes!(#tracked);)*
+            #modules
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(tokens: TokenStream) -> syn::Result<MacroInput> {
+        syn::parse2(tokens)
+    }
+
+    #[test]
+    fn both_forms_parse() {
+        let short = parse(quote!("specs/a.json")).unwrap();
+        assert_eq!(short.specs.len(), 1);
+        let keyed = parse(quote!(
+            spec = "specs/a.json",
+            module = "auth",
+            derives = ["Eq"]
+        ))
+        .unwrap();
+        assert_eq!(keyed.module.unwrap().value(), "auth");
+        let many = parse(quote!(specs = ["a.json", "b.json"],)).unwrap();
+        assert_eq!(many.specs.len(), 2);
+    }
+
+    #[test]
+    fn bad_arguments_are_explained() {
+        let unknown = parse(quote!(spec = "a.json", stream_all = true)).unwrap_err();
+        assert!(
+            unknown.to_string().contains("unknown key `stream_all`"),
+            "{unknown}"
+        );
+        let wrong = parse(quote!(spec = 5)).unwrap_err();
+        assert!(
+            wrong.to_string().contains("`spec` takes a path string"),
+            "{wrong}"
+        );
+        let none = parse(quote!()).unwrap_err();
+        assert!(none.to_string().contains("no spec"), "{none}");
+        let list = parse(quote!(derives = "Eq", spec = "a.json")).unwrap_err();
+        assert!(
+            list.to_string().contains("list of strings")
+                || list.to_string().contains("expected square brackets"),
+            "{list}"
+        );
+    }
+}
