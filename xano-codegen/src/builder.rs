@@ -9,13 +9,11 @@ use std::path::{Path, PathBuf};
 /// Generates clients from a build script into `$OUT_DIR`.
 ///
 /// ```no_run
-/// // build.rs
-/// fn main() {
-///     xano_codegen::Builder::new()
-///         .with_spec("specs/bookstore.json")
-///         .generate_to_out_dir()
-///         .unwrap_or_else(|err| panic!("{err}"));
-/// }
+/// // build.rs: fn main() { … }
+/// xano_codegen::Builder::new()
+///     .with_spec("specs/bookstore.json")
+///     .generate_to_out_dir()
+///     .unwrap_or_else(|err| panic!("{err}"));
 /// ```
 ///
 /// ```ignore
