@@ -36,6 +36,9 @@ pub struct XanoSection {
     /// Endpoints that also get a streaming variant, as `"POST /chat"`.
     #[serde(default)]
     pub stream: Vec<String>,
+    /// The data source the runtime selects (`X-Data-Source`); read by
+    /// `xano_runtime::ClientBuilder::config_file`.
+    pub data_source: Option<String>,
 }
 
 /// A workspace given by id or by name.
@@ -94,9 +97,13 @@ impl Project {
         )
     }
 
-    /// The spec files to generate from: every `*.json` in the specs directory, by name.
+    /// The spec files to generate from: those `xano.lock` lists when there is one,
+    /// else every `*.json` in the specs directory, by name.
     pub fn spec_files(&self) -> Result<Vec<PathBuf>> {
         let dir = self.specs_dir();
+        if let Some(lock) = crate::lock::Lock::read(&dir)? {
+            return Ok(lock.files(&dir));
+        }
         let entries = std::fs::read_dir(&dir).map_err(|source| Error::Read {
             path: dir.clone(),
             source,

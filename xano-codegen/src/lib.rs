@@ -21,9 +21,16 @@
 
 mod builder;
 pub mod config;
+#[cfg(feature = "cli")]
+pub mod credentials;
 pub mod emit;
 pub mod error;
+#[cfg(feature = "cli")]
+pub mod fetch;
+pub mod lock;
 pub mod macro_input;
+#[cfg(feature = "cli")]
+pub mod meta;
 pub mod model;
 pub mod normalize;
 pub mod parse;

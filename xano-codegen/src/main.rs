@@ -6,6 +6,8 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use xano_codegen::config::Project;
+use xano_codegen::fetch::FetchPlan;
+use xano_codegen::meta::{MetaClient, MetaOptions};
 use xano_codegen::write::{Drift, Formatting, check, write_atomic};
 use xano_codegen::{Error, RawSpec, Settings, source};
 
@@ -32,6 +34,70 @@ enum Command {
     /// Write a spec with Xano's quirks repaired, as standard OpenAPI 3.0 JSON that
     /// other tools can read.
     Normalize(NormalizeArgs),
+    /// List instances, the workspaces of an instance, or the API groups of a
+    /// workspace (Metadata API).
+    List(ListArgs),
+    /// Download every API group's spec into a directory, with `xano.lock`.
+    ///
+    /// With a Meta API token: the groups of `--workspace` (all, or those named by
+    /// `--group`). Without one: the public `apispec:` URL of each `--group <canonical>`.
+    Fetch(FetchArgs),
+}
+
+/// Where the Meta API is and how to reach it.
+#[derive(Debug, Args)]
+struct MetaArgs {
+    /// The instance: its name (looked up in your account), host, or origin URL
+    /// (custom domains and self-hosted instances). Default: xano.toml, then the
+    /// Xano CLI profile.
+    #[arg(long)]
+    instance: Option<String>,
+    /// The workspace id or name. Default: xano.toml, then the profile.
+    #[arg(long)]
+    workspace: Option<String>,
+    /// The branch label (default: live).
+    #[arg(long)]
+    branch: Option<String>,
+    /// The Meta API token. Default: XANO_META_TOKEN, then the Xano CLI profile
+    /// (~/.xano/credentials.yaml, XANO_CONFIG, XANO_PROFILE). Never printed.
+    #[arg(long, hide_env_values = true)]
+    token: Option<String>,
+    /// Allow plain http:// to hosts other than localhost.
+    #[arg(long)]
+    allow_insecure: bool,
+    /// The account-level Meta API origin.
+    #[arg(long, env = "XANO_META_ORIGIN", default_value = xano_codegen::meta::MASTER_ORIGIN, hide = true)]
+    master_origin: String,
+    /// The first wait before retrying a 429/5xx, in milliseconds.
+    #[arg(long, default_value_t = 2000, hide = true)]
+    retry_delay_ms: u64,
+}
+
+#[derive(Debug, Args)]
+struct ListArgs {
+    #[command(flatten)]
+    meta: MetaArgs,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct FetchArgs {
+    #[command(flatten)]
+    meta: MetaArgs,
+    /// An API group's name or canonical; repeatable (default: every group).
+    #[arg(long = "group")]
+    groups: Vec<String>,
+    /// The directory for the specs and xano.lock (default: xano.toml's `specs`, else `specs`).
+    #[arg(short, long)]
+    out: Option<PathBuf>,
+    /// Do not write: exit 1 when the remote specs differ from xano.lock.
+    #[arg(long)]
+    check: bool,
+    /// The token of a group's private Swagger documentation (public mode).
+    #[arg(long, hide_env_values = true)]
+    swagger_token: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -78,6 +144,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(args),
         Command::Normalize(args) => normalize(args),
+        Command::List(args) => block_on(list(args)),
+        Command::Fetch(args) => block_on(fetch(args)),
     };
     match result {
         Ok(code) => code,
@@ -292,4 +360,252 @@ fn group_origin<'a>(raws: &'a [RawSpec], group: &xano_codegen::ApiGroup) -> &'a 
 /// A directory output: an existing directory, or a path ending in a separator.
 fn is_dir_target(out: &Path) -> bool {
     out.is_dir() || out.as_os_str().to_string_lossy().ends_with(['/', '\\'])
+}
+
+fn block_on<F: std::future::Future<Output = Result<ExitCode, Error>>>(
+    future: F,
+) -> Result<ExitCode, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Read {
+            path: PathBuf::from("<runtime>"),
+            source,
+        })?
+        .block_on(future)
+}
+
+/// Settings for the Meta API commands, from flags, then xano.toml, then the Xano
+/// CLI profile.
+struct MetaContext {
+    client: MetaClient,
+    instance: Option<String>,
+    workspace: Option<String>,
+    branch: Option<String>,
+    project: Option<Project>,
+}
+
+fn meta_context(args: MetaArgs) -> Result<MetaContext, Error> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Read {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let project = if cwd.join(xano_codegen::config::FILE_NAME).exists() {
+        Some(Project::load(&cwd)?)
+    } else {
+        None
+    };
+    let credentials =
+        xano_codegen::credentials::resolve(args.token, |name| std::env::var(name).ok())?;
+    let from_toml = project.as_ref().map(|p| &p.config.xano);
+    let instance = args
+        .instance
+        .or_else(|| from_toml.and_then(|x| x.instance.clone()))
+        .or(credentials.instance_origin.clone());
+    let workspace = args
+        .workspace
+        .or_else(|| {
+            from_toml.and_then(|x| {
+                x.workspace.as_ref().map(|w| match w {
+                    xano_codegen::config::WorkspaceRef::Id(id) => id.to_string(),
+                    xano_codegen::config::WorkspaceRef::Name(name) => name.clone(),
+                })
+            })
+        })
+        .or(credentials.workspace.clone());
+    let branch = args
+        .branch
+        .or_else(|| from_toml.and_then(|x| x.branch.clone()))
+        .or(credentials.branch.clone());
+    let client = MetaClient::new(
+        credentials.token,
+        MetaOptions {
+            master_origin: args.master_origin,
+            allow_insecure: args.allow_insecure,
+            base_delay: std::time::Duration::from_millis(args.retry_delay_ms),
+            ..MetaOptions::default()
+        },
+    )?;
+    Ok(MetaContext {
+        client,
+        instance,
+        workspace,
+        branch,
+        project,
+    })
+}
+
+async fn list(args: ListArgs) -> Result<ExitCode, Error> {
+    let json = args.json;
+    let context = meta_context(args.meta)?;
+    let client = &context.client;
+    let (headers, rows, value): (Vec<&str>, Vec<Vec<String>>, serde_json::Value) =
+        match (&context.instance, &context.workspace) {
+            (None, _) => {
+                let instances = client.instances().await?;
+                let rows = instances
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            i.name.clone(),
+                            i.display.clone().unwrap_or_default(),
+                            i.origin().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                (
+                    vec!["NAME", "DISPLAY", "ORIGIN"],
+                    rows,
+                    serde_json::to_value(&instances).unwrap_or_default(),
+                )
+            }
+            (Some(instance), None) => {
+                let origin = client.resolve_instance(instance).await?;
+                let workspaces = client.workspaces(&origin).await?;
+                let rows = workspaces
+                    .iter()
+                    .map(|w| vec![w.id.to_string(), w.name.clone()])
+                    .collect();
+                (
+                    vec!["ID", "NAME"],
+                    rows,
+                    serde_json::to_value(&workspaces).unwrap_or_default(),
+                )
+            }
+            (Some(instance), Some(workspace)) => {
+                let origin = client.resolve_instance(instance).await?;
+                let workspace = client.resolve_workspace(&origin, workspace).await?;
+                let groups = client
+                    .api_groups(&origin, workspace.id, context.branch.as_deref())
+                    .await?;
+                let rows = groups
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.name.clone(),
+                            g.canonical.clone(),
+                            g.id.to_string(),
+                            g.branch
+                                .clone()
+                                .filter(|b| !b.is_empty())
+                                .unwrap_or_else(|| "live".into()),
+                        ]
+                    })
+                    .collect();
+                (
+                    vec!["NAME", "CANONICAL", "ID", "BRANCH"],
+                    rows,
+                    serde_json::to_value(&groups).unwrap_or_default(),
+                )
+            }
+        };
+    let mut out = String::new();
+    if json {
+        out = serde_json::to_string_pretty(&value).unwrap_or_default();
+        out.push('\n');
+    } else {
+        let widths: Vec<usize> = (0..headers.len())
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([headers[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in
+            std::iter::once(headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows)
+        {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+    }
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
+    let context = meta_context(args.meta)?;
+    let instance = context.instance.clone().ok_or_else(|| Error::Config {
+        file: "--instance".into(),
+        message: "which instance? pass --instance <name|host> or set `instance` in xano.toml"
+            .into(),
+    })?;
+    let origin = context.client.resolve_instance(&instance).await?;
+    let groups = if args.groups.is_empty() {
+        context
+            .project
+            .as_ref()
+            .map(|p| p.config.xano.groups.clone())
+            .unwrap_or_default()
+    } else {
+        args.groups
+    };
+    let dir = match (args.out, &context.project) {
+        (Some(out), _) => out,
+        (None, Some(project)) => project.specs_dir(),
+        (None, None) => PathBuf::from("specs"),
+    };
+    let plan = FetchPlan {
+        origin,
+        workspace: context.workspace.clone(),
+        branch: context.branch.clone(),
+        groups,
+        swagger_token: args.swagger_token.map(secrecy::SecretString::from),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let fetched = xano_codegen::fetch::fetch(&context.client, &plan, |name, index, total| {
+        bar.set_length(total as u64);
+        bar.set_position(index as u64);
+        bar.set_message(name.to_owned());
+    })
+    .await;
+    bar.finish_and_clear();
+    let fetched = fetched?;
+
+    if args.check {
+        let changes = xano_codegen::fetch::changes(&dir, &fetched)?;
+        if changes.is_empty() {
+            eprintln!(
+                "{} spec(s) match {}",
+                fetched.specs.len(),
+                dir.join(xano_codegen::lock::LOCK_FILE).display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for change in &changes {
+            eprintln!("changed: {change}");
+        }
+        eprintln!("the remote specs changed: run `xano-codegen fetch` (then `generate`)");
+        return Ok(ExitCode::from(1));
+    }
+    xano_codegen::fetch::write(&dir, &fetched)?;
+    for group in &fetched.lock.groups {
+        eprintln!(
+            "fetched {} ({}) → {}",
+            group.name,
+            group.canonical,
+            dir.join(&group.file).display()
+        );
+    }
+    eprintln!(
+        "{} spec(s) and {} written",
+        fetched.specs.len(),
+        xano_codegen::lock::LOCK_FILE
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,483 @@
+//! The Xano Metadata API: instances → workspaces → API groups → each group's spec,
+//! and the public `apispec:` URLs for when there is no Meta token.
+//!
+//! Shapes follow XANO.md §1: instance lists are bare arrays; workspace lists are a
+//! bare array or a paged `{items, …}` object depending on the source; API groups are
+//! paged with `page`/`per_page` until `nextPage` is null.
+
+use crate::error::{Error, Result};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// The account-level ("master") Meta API origin.
+pub const MASTER_ORIGIN: &str = "https://app.xano.com";
+
+/// An instance, from the master API's `/instance`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Instance {
+    /// The instance name, e.g. `x1234-4567-8901`.
+    pub name: String,
+    /// Its display name.
+    #[serde(default)]
+    pub display: Option<String>,
+    /// The Xano domain.
+    #[serde(default)]
+    pub xano_domain: Option<String>,
+    /// A custom domain, if set.
+    #[serde(default)]
+    pub custom_domain: Option<String>,
+    /// The instance's Meta API base, e.g. `https://x1234.n7.xano.com/api:meta`.
+    #[serde(default)]
+    pub meta_api: Option<String>,
+}
+
+impl Instance {
+    /// The instance origin (taken from `meta_api`, as the official CLI does).
+    pub fn origin(&self) -> Option<String> {
+        if let Some(meta) = &self.meta_api {
+            let url = reqwest::Url::parse(meta).ok()?;
+            return Some(url.origin().ascii_serialization());
+        }
+        self.xano_domain
+            .as_ref()
+            .map(|domain| format!("https://{domain}"))
+    }
+}
+
+/// A workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Workspace {
+    /// Its id.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+}
+
+/// A branch of a workspace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Branch {
+    /// Its label, e.g. `v2`.
+    pub label: String,
+    /// Whether it is the live branch.
+    #[serde(default)]
+    pub live: bool,
+}
+
+/// An API group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiGroupInfo {
+    /// Its id in the workspace.
+    pub id: u64,
+    /// Its name.
+    pub name: String,
+    /// Its canonical: the group lives at `https://<host>/api:<canonical>`.
+    pub canonical: String,
+    /// The branch it was listed for.
+    #[serde(default)]
+    pub branch: Option<String>,
+}
+
+/// The signed-in account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Account {
+    /// Account id.
+    pub id: u64,
+    /// Name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Email.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// How the Meta API client behaves.
+#[derive(Debug, Clone)]
+pub struct MetaOptions {
+    /// The master API origin (default `https://app.xano.com`; tests point it at a fake).
+    pub master_origin: String,
+    /// Allow `http://` to non-loopback hosts (default: refused).
+    pub allow_insecure: bool,
+    /// Attempts per request for 429, 5xx and timeouts.
+    pub max_attempts: u32,
+    /// The first wait after a 429 without `Retry-After` (Xano's lower plans allow
+    /// about 10 calls per 20 s); doubles per retry.
+    pub base_delay: Duration,
+}
+
+impl Default for MetaOptions {
+    fn default() -> Self {
+        MetaOptions {
+            master_origin: MASTER_ORIGIN.to_owned(),
+            allow_insecure: false,
+            max_attempts: 4,
+            base_delay: Duration::from_secs(2),
+        }
+    }
+}
+
+/// A Metadata API client. The token is never printed, logged or put in an error.
+pub struct MetaClient {
+    http: reqwest::Client,
+    token: Option<SecretString>,
+    options: MetaOptions,
+}
+
+impl std::fmt::Debug for MetaClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MetaClient")
+            .field("token", &self.token.as_ref().map(|_| "[redacted]"))
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// A list that is a bare array or a paged object.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListShape<T> {
+    Bare(Vec<T>),
+    Paged {
+        items: Vec<T>,
+        #[serde(default, rename = "nextPage")]
+        next_page: Option<u64>,
+    },
+    Named {
+        workspaces: Vec<T>,
+    },
+}
+
+impl MetaClient {
+    /// A client with a Meta API token (`None`: public spec URLs only).
+    pub fn new(token: Option<SecretString>, options: MetaOptions) -> Result<Self> {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("xano-codegen/", env!("CARGO_PKG_VERSION")))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|err| Error::Fetch {
+                url: "(client)".into(),
+                message: err.without_url().to_string(),
+            })?;
+        Ok(MetaClient {
+            http,
+            token,
+            options,
+        })
+    }
+
+    /// Whether a Meta API token is set.
+    pub fn has_token(&self) -> bool {
+        self.token.is_some()
+    }
+
+    /// The signed-in account (`/api:meta/auth/me` of `origin`).
+    pub async fn auth_me(&self, origin: &str) -> Result<Account> {
+        self.get_json(&format!("{}/api:meta/auth/me", trim(origin)), "the account")
+            .await
+    }
+
+    /// The account's instances (master API).
+    pub async fn instances(&self) -> Result<Vec<Instance>> {
+        let url = format!("{}/api:meta/instance", trim(&self.options.master_origin));
+        self.get_json(&url, "the instance list").await
+    }
+
+    /// An instance origin for `instance`: a URL or host is used as it is (self-hosted
+    /// and custom domains have no master API entry); a bare name is looked up.
+    pub async fn resolve_instance(&self, instance: &str) -> Result<String> {
+        let instance = instance.trim();
+        if instance.contains("://") {
+            return Ok(trim(instance).to_owned());
+        }
+        if instance.contains('.') || instance.contains(':') {
+            return Ok(format!("https://{}", trim(instance)));
+        }
+        let all = self.instances().await?;
+        all.iter()
+            .find(|i| i.name == instance || i.display.as_deref() == Some(instance))
+            .and_then(Instance::origin)
+            .ok_or_else(|| Error::Config {
+                file: "--instance".into(),
+                message: format!(
+                    "no instance named `{instance}` (found: {})",
+                    all.iter()
+                        .map(|i| i.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+    }
+
+    /// The workspaces of an instance (either list shape).
+    pub async fn workspaces(&self, origin: &str) -> Result<Vec<Workspace>> {
+        let url = format!("{}/api:meta/workspace", trim(origin));
+        let list: ListShape<Workspace> = self.get_json(&url, "the workspace list").await?;
+        Ok(match list {
+            ListShape::Bare(items)
+            | ListShape::Paged { items, .. }
+            | ListShape::Named { workspaces: items } => items,
+        })
+    }
+
+    /// A workspace by id or name.
+    pub async fn resolve_workspace(&self, origin: &str, workspace: &str) -> Result<Workspace> {
+        let all = self.workspaces(origin).await?;
+        let wanted = workspace.trim();
+        all.iter()
+            .find(|w| w.id.to_string() == wanted || w.name.eq_ignore_ascii_case(wanted))
+            .cloned()
+            .ok_or_else(|| Error::Config {
+                file: "--workspace".into(),
+                message: format!(
+                    "no workspace `{wanted}` (found: {})",
+                    all.iter()
+                        .map(|w| format!("{} ({})", w.name, w.id))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            })
+    }
+
+    /// The branches of a workspace.
+    pub async fn branches(&self, origin: &str, workspace: u64) -> Result<Vec<Branch>> {
+        let url = format!("{}/api:meta/workspace/{workspace}/branch", trim(origin));
+        let list: ListShape<Branch> = self.get_json(&url, "the branch list").await?;
+        Ok(match list {
+            ListShape::Bare(items)
+            | ListShape::Paged { items, .. }
+            | ListShape::Named { workspaces: items } => items,
+        })
+    }
+
+    /// Every API group of a workspace (all pages).
+    pub async fn api_groups(
+        &self,
+        origin: &str,
+        workspace: u64,
+        branch: Option<&str>,
+    ) -> Result<Vec<ApiGroupInfo>> {
+        let mut groups = Vec::new();
+        let mut page = 1;
+        // A bound on pages keeps a misbehaving server from looping us forever.
+        for _ in 0..1000 {
+            let mut url = format!(
+                "{}/api:meta/workspace/{workspace}/apigroup?page={page}&per_page=100",
+                trim(origin)
+            );
+            if let Some(branch) = branch {
+                url.push_str(&format!("&branch={}", crate::meta::encode(branch)));
+            }
+            let list: ListShape<ApiGroupInfo> = self.get_json(&url, "the API group list").await?;
+            match list {
+                ListShape::Paged { items, next_page } => {
+                    groups.extend(items);
+                    match next_page {
+                        Some(next) if next > page => page = next,
+                        _ => break,
+                    }
+                }
+                ListShape::Bare(items) | ListShape::Named { workspaces: items } => {
+                    groups.extend(items);
+                    break;
+                }
+            }
+        }
+        Ok(groups)
+    }
+
+    /// The OpenAPI spec of one API group, as Xano sends it (checked to be JSON).
+    pub async fn group_openapi(
+        &self,
+        origin: &str,
+        workspace: u64,
+        group: &ApiGroupInfo,
+        branch: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let mut url = format!(
+            "{}/api:meta/workspace/{workspace}/apigroup/{}/openapi",
+            trim(origin),
+            group.id
+        );
+        if let Some(branch) = branch {
+            url.push_str(&format!("?branch={}", encode(branch)));
+        }
+        self.get_spec(&url, &format!("API group `{}`", group.name))
+            .await
+    }
+
+    /// The OpenAPI spec of a whole workspace.
+    pub async fn workspace_openapi(&self, origin: &str, workspace: u64) -> Result<Vec<u8>> {
+        let url = format!("{}/api:meta/workspace/{workspace}/openapi", trim(origin));
+        self.get_spec(&url, &format!("workspace {workspace}")).await
+    }
+
+    /// A group's public spec: `https://<host>/apispec:<canonical>[:<branch>]?type=json`
+    /// (with `&token=` for token-protected documentation). No Meta token needed.
+    pub async fn public_spec(
+        &self,
+        origin: &str,
+        canonical: &str,
+        branch: Option<&str>,
+        swagger_token: Option<&SecretString>,
+    ) -> Result<Vec<u8>> {
+        let mut url = format!("{}/apispec:{canonical}", trim(origin));
+        if let Some(branch) = branch {
+            url.push(':');
+            url.push_str(&encode(branch));
+        }
+        url.push_str("?type=json");
+        if let Some(token) = swagger_token {
+            url.push_str("&token=");
+            url.push_str(&encode(token.expose_secret()));
+        }
+        let what = format!("API group `{canonical}`");
+        match self.get_bytes(&url, &what, false).await {
+            Err(Error::Fetch { url, message }) if message.starts_with("HTTP 404") => {
+                Err(Error::Fetch {
+                    url,
+                    message: format!(
+                        "{what} has no public spec (HTTP 404): enable Swagger documentation for the group in Xano, or fetch with a Meta API token"
+                    ),
+                })
+            }
+            Err(Error::Fetch { url, message })
+                if message.starts_with("HTTP 401") || message.starts_with("HTTP 403") =>
+            {
+                Err(Error::Fetch {
+                    url,
+                    message: format!(
+                        "{what}'s documentation is private ({}): pass its token with --swagger-token, or fetch with a Meta API token",
+                        &message[..8]
+                    ),
+                })
+            }
+            Ok(bytes) => check_json(&url, &what, bytes),
+            Err(other) => Err(other),
+        }
+    }
+
+    async fn get_json<T: DeserializeOwned>(&self, url: &str, what: &str) -> Result<T> {
+        let bytes = self.get_bytes(url, what, true).await?;
+        let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
+        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Fetch {
+            url: crate::source::redact_url(url),
+            message: format!(
+                "{what}: unexpected answer at `{}`: {}",
+                err.path(),
+                err.inner()
+            ),
+        })
+    }
+
+    async fn get_spec(&self, url: &str, what: &str) -> Result<Vec<u8>> {
+        let bytes = self.get_bytes(url, what, true).await?;
+        check_json(url, what, bytes)
+    }
+
+    /// GET with bearer auth (when `auth`), retrying 429 (honouring `Retry-After`),
+    /// 5xx and timeouts a bounded number of times.
+    async fn get_bytes(&self, url: &str, what: &str, auth: bool) -> Result<Vec<u8>> {
+        let shown = crate::source::redact_url(url);
+        let fail = |message: String| Error::Fetch {
+            url: shown.clone(),
+            message,
+        };
+        let parsed = reqwest::Url::parse(url).map_err(|err| fail(err.to_string()))?;
+        if parsed.scheme() == "http" && !self.options.allow_insecure && !is_loopback(&parsed) {
+            return Err(fail("refusing plain http:// to a non-loopback host (the token would travel in clear); use https:// or --allow-insecure".into()));
+        }
+        if auth && self.token.is_none() {
+            return Err(fail(format!(
+                "{what} needs a Meta API token: pass --token, set XANO_META_TOKEN, or sign in with the Xano CLI"
+            )));
+        }
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = self.http.get(parsed.clone());
+            if auth {
+                if let Some(token) = &self.token {
+                    request = request.bearer_auth(token.expose_secret());
+                }
+            }
+            let outcome = request.send().await;
+            let retry_after = match outcome {
+                Err(err)
+                    if (err.is_timeout() || err.is_connect())
+                        && attempt < self.options.max_attempts =>
+                {
+                    None
+                }
+                Err(err) => return Err(fail(format!("{what}: {}", err.without_url()))),
+                Ok(response) => {
+                    let status = response.status();
+                    let retry_after = response
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let retryable = status.as_u16() == 429 || status.is_server_error();
+                    if retryable && attempt < self.options.max_attempts {
+                        retry_after
+                    } else if !status.is_success() {
+                        let hint = match status.as_u16() {
+                            401 => " (the Meta API token is invalid or expired)",
+                            403 => {
+                                " (the token lacks a scope: Workspace API Groups: Read and Workspace Content: Read are needed)"
+                            }
+                            429 => {
+                                " (rate limited: Xano's lower plans allow about 10 calls per 20 s; try again shortly)"
+                            }
+                            _ => "",
+                        };
+                        return Err(fail(format!("HTTP {status}{hint}: {what}")));
+                    } else {
+                        let body = response.bytes().await.map_err(|err| {
+                            fail(format!(
+                                "{what}: the body was cut off: {}",
+                                err.without_url()
+                            ))
+                        })?;
+                        return Ok(body.to_vec());
+                    }
+                }
+            };
+            let backoff = self
+                .options
+                .base_delay
+                .saturating_mul(1 << (attempt - 1).min(6));
+            tokio::time::sleep(retry_after.unwrap_or(backoff)).await;
+        }
+    }
+}
+
+fn check_json(url: &str, what: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
+    match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
+        Ok(_) => Ok(bytes),
+        Err(err) => Err(Error::Fetch {
+            url: crate::source::redact_url(url),
+            message: format!("{what}: the spec is not valid JSON (truncated?): {err}"),
+        }),
+    }
+}
+
+fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(domain)) => domain == "localhost",
+        None => false,
+    }
+}
+
+fn trim(origin: &str) -> &str {
+    origin.trim().trim_end_matches('/')
+}
+
+/// Percent-encodes a query or path value.
+pub(crate) fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}

@@ -1,0 +1,394 @@
+//! `list` and `fetch` through the binary, against a fake Metadata API on 127.0.0.1.
+
+mod support;
+
+use assert_cmd::Command;
+use std::path::Path;
+use support::fake_meta::{FakeMeta, SWAGGER_TOKEN, TOKEN};
+
+struct Run {
+    code: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the CLI in `dir` (off the async runtime, which serves the fake meanwhile).
+async fn run(fake: &FakeMeta, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::cargo_bin("xano-codegen").unwrap();
+    cmd.current_dir(dir).args(args);
+    if matches!(args.first(), Some(&"list" | &"fetch")) {
+        cmd.args(["--retry-delay-ms", "10"]);
+    }
+    cmd.env("XANO_META_ORIGIN", &fake.origin_a)
+        .env("HOME", dir)
+        .env_remove("XANO_META_TOKEN")
+        .env_remove("XANO_CONFIG")
+        .env_remove("XANO_PROFILE")
+        .env("RUSTFMT", "/nonexistent");
+    for (key, value) in env {
+        cmd.env(key, value);
+    }
+    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    let run = Run {
+        code: output.status.code(),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    };
+    assert!(
+        !run.stdout.contains(TOKEN) && !run.stderr.contains(TOKEN),
+        "the token was printed:\n{}\n{}",
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+const WITH_TOKEN: &[(&str, &str)] = &[("XANO_META_TOKEN", TOKEN)];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn list_instances_workspaces_and_groups() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let instances = run(&fake, dir.path(), &["list"], WITH_TOKEN).await;
+    assert_eq!(instances.code, Some(0), "{}", instances.stderr);
+    assert!(
+        instances
+            .stdout
+            .starts_with("NAME     DISPLAY  ORIGIN\nx-main   Main     http://127.0.0.1:"),
+        "{}",
+        instances.stdout
+    );
+    assert!(instances.stdout.contains("x-other"));
+
+    // Workspaces: a bare array on one instance, a paged object on the other.
+    let bare = run(
+        &fake,
+        dir.path(),
+        &["list", "--instance", "x-main", "--json"],
+        WITH_TOKEN,
+    )
+    .await;
+    let bare: serde_json::Value = serde_json::from_str(&bare.stdout).unwrap();
+    assert_eq!(
+        bare,
+        serde_json::json!([{"id": 1, "name": "Bookstore"}, {"id": 2, "name": "Sandbox"}])
+    );
+    let paged = run(
+        &fake,
+        dir.path(),
+        &["list", "--instance", "x-other"],
+        WITH_TOKEN,
+    )
+    .await;
+    assert_eq!(paged.stdout, "ID  NAME\n3   Other WS\n");
+
+    // Groups over two pages (the second page fails once with a 500 and is retried).
+    let groups = run(
+        &fake,
+        dir.path(),
+        &[
+            "list",
+            "--instance",
+            "x-main",
+            "--workspace",
+            "Bookstore",
+            "--branch",
+            "dev",
+        ],
+        WITH_TOKEN,
+    )
+    .await;
+    assert_eq!(groups.code, Some(0), "{}", groups.stderr);
+    assert_eq!(
+        groups.stdout,
+        "NAME            CANONICAL   ID  BRANCH\nAuthentication  auth1       10  dev\nBooks           bookstore1  11  dev\nAdmin           admin1      12  dev\n"
+    );
+    assert_eq!(
+        fake.count("/api:meta/workspace/1/apigroup"),
+        3,
+        "page 1, page 2 (500), page 2 again"
+    );
+
+    let bad_token = run(&fake, dir.path(), &["list", "--token", "wrong"], &[]).await;
+    assert_eq!(bad_token.code, Some(2));
+    assert!(
+        bad_token.stderr.contains("401") && bad_token.stderr.contains("invalid or expired"),
+        "{}",
+        bad_token.stderr
+    );
+    assert!(!bad_token.stderr.contains("wrong"), "{}", bad_token.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_lock_check_and_generate_offline() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xano.toml"),
+        "[xano]\ninstance = \"x-main\"\nworkspace = \"Bookstore\"\nspecs = \"specs\"\nout = \"src/xano.rs\"\n",
+    )
+    .unwrap();
+    let fetched = run(&fake, dir.path(), &["fetch"], WITH_TOKEN).await;
+    assert_eq!(fetched.code, Some(0), "{}", fetched.stderr);
+    let specs = dir.path().join("specs");
+    for file in [
+        "authentication.json",
+        "books.json",
+        "admin.json",
+        "xano.lock",
+    ] {
+        assert!(
+            specs.join(file).exists(),
+            "{file} missing: {}",
+            fetched.stderr
+        );
+    }
+    assert_eq!(
+        fake.count("/api:meta/workspace/1/apigroup/11/openapi"),
+        2,
+        "the 429 was retried"
+    );
+    let lock: toml::Value =
+        toml::from_str(&std::fs::read_to_string(specs.join("xano.lock")).unwrap()).unwrap();
+    assert_eq!(lock["origin"].as_str(), Some(fake.origin_a.as_str()));
+    assert_eq!(lock["workspace_id"].as_integer(), Some(1));
+    let groups = lock["group"].as_array().unwrap();
+    assert_eq!(groups.len(), 3);
+    let books = groups
+        .iter()
+        .find(|g| g["canonical"].as_str() == Some("bookstore1"))
+        .unwrap();
+    let bytes = std::fs::read(specs.join("books.json")).unwrap();
+    assert_eq!(
+        books["sha256"].as_str().unwrap(),
+        xano_codegen::source::sha256_hex(&bytes)
+    );
+    assert!(
+        !std::fs::read_to_string(specs.join("xano.lock"))
+            .unwrap()
+            .contains(TOKEN)
+    );
+
+    // Nothing changed remotely: --check passes; after an edit in "Xano" it fails.
+    let check = run(&fake, dir.path(), &["fetch", "--check"], WITH_TOKEN).await;
+    assert_eq!(check.code, Some(0), "{}", check.stderr);
+    fake.bump("bookstore1");
+    let drift = run(&fake, dir.path(), &["fetch", "--check"], WITH_TOKEN).await;
+    assert_eq!(drift.code, Some(1), "{}", drift.stderr);
+    assert!(drift.stderr.contains("`Books` changed"), "{}", drift.stderr);
+
+    // generate with no arguments: xano.toml + the locked specs, no network.
+    let generated = run(&fake, dir.path(), &["generate"], &[]).await;
+    assert_eq!(generated.code, Some(0), "{}", generated.stderr);
+    let code = std::fs::read_to_string(dir.path().join("src/xano.rs")).unwrap();
+    for module in ["pub mod authentication", "pub mod books", "pub mod admin"] {
+        assert!(code.contains(module), "{module} missing");
+    }
+    compiles(&code);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_fetch_leaves_the_old_specs_alone() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "fetch",
+        "--instance",
+        "x-main",
+        "--workspace",
+        "1",
+        "-o",
+        "specs",
+    ];
+    assert_eq!(
+        run(&fake, dir.path(), &args, WITH_TOKEN).await.code,
+        Some(0)
+    );
+    let before: Vec<(String, Vec<u8>)> = snapshot(&dir.path().join("specs"));
+
+    fake.bump("auth1");
+    fake.truncate_admin(true);
+    let failed = run(&fake, dir.path(), &args, WITH_TOKEN).await;
+    assert_eq!(failed.code, Some(2));
+    assert!(
+        failed.stderr.contains("API group `Admin`") && failed.stderr.contains("not valid JSON"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(
+        snapshot(&dir.path().join("specs")),
+        before,
+        "a failed fetch changed files"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn credentials_profiles_and_instance_urls() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("credentials.yaml");
+    std::fs::write(
+        &config,
+        format!(
+            "profiles:\n  default:\n    access_token: not-this-one\n  work:\n    access_token: {TOKEN}\n    instance_origin: {}\ndefault: default\n",
+            fake.origin_b
+        ),
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let wrong = run(&fake, dir.path(), &["list"], &[("XANO_CONFIG", &config)]).await;
+    assert_eq!(
+        wrong.code,
+        Some(2),
+        "the default profile's token is rejected"
+    );
+    // The `work` profile: its token and its instance (an origin URL, as for a
+    // self-hosted instance or a custom domain: no master API lookup).
+    let work = run(
+        &fake,
+        dir.path(),
+        &["list"],
+        &[("XANO_CONFIG", &config), ("XANO_PROFILE", "work")],
+    )
+    .await;
+    assert_eq!(work.stdout, "ID  NAME\n3   Other WS\n", "{}", work.stderr);
+    let explicit = run(
+        &fake,
+        dir.path(),
+        &["list", "--instance", &fake.origin_a],
+        &[("XANO_CONFIG", &config), ("XANO_PROFILE", "work")],
+    )
+    .await;
+    assert!(
+        explicit.stdout.contains("1   Bookstore"),
+        "{}",
+        explicit.stderr
+    );
+
+    // Plain http:// is refused for anything but loopback, before any request.
+    let insecure = run(
+        &fake,
+        dir.path(),
+        &["list", "--instance", "http://x-main.example.com"],
+        WITH_TOKEN,
+    )
+    .await;
+    assert_eq!(insecure.code, Some(2));
+    assert!(
+        insecure.stderr.contains("refusing plain http://"),
+        "{}",
+        insecure.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_specs_without_a_meta_token() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let base = ["fetch", "--instance", fake.origin_a.as_str(), "-o", "specs"];
+    let public = run(
+        &fake,
+        dir.path(),
+        &[&base[..], &["--group", "bookstore1"]].concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(public.code, Some(0), "{}", public.stderr);
+    assert!(
+        dir.path().join("specs/books.json").exists(),
+        "named from the spec's title"
+    );
+
+    let off = run(
+        &fake,
+        dir.path(),
+        &[&base[..], &["--group", "admin1"]].concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(off.code, Some(2));
+    assert!(
+        off.stderr
+            .contains("enable Swagger documentation for the group"),
+        "{}",
+        off.stderr
+    );
+
+    let private = run(
+        &fake,
+        dir.path(),
+        &[&base[..], &["--group", "auth1"]].concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(private.code, Some(2));
+    assert!(
+        private.stderr.contains("--swagger-token"),
+        "{}",
+        private.stderr
+    );
+    let with_token = run(
+        &fake,
+        dir.path(),
+        &[
+            &base[..],
+            &["--group", "auth1", "--swagger-token", SWAGGER_TOKEN],
+        ]
+        .concat(),
+        &[],
+    )
+    .await;
+    assert_eq!(with_token.code, Some(0), "{}", with_token.stderr);
+    assert!(!with_token.stderr.contains(SWAGGER_TOKEN));
+}
+
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+/// `cargo check` of a crate holding only `code` (sharing a target directory across
+/// runs, so only the first pays for xano-runtime's dependencies).
+fn compiles(code: &str) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let krate = root.join("target/fetch-check/crate");
+    std::fs::create_dir_all(krate.join("src")).unwrap();
+    std::fs::write(
+        krate.join("Cargo.toml"),
+        format!(
+            "[package]\nname = \"fetched\"\nversion = \"0.0.0\"\nedition = \"2021\"\n[dependencies]\nxano-runtime = {{ path = {:?} }}\n[workspace]\n",
+            root.join("xano-runtime").display().to_string()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        krate.join("src/lib.rs"),
+        format!("#![deny(warnings)]\n{code}"),
+    )
+    .unwrap();
+    // The workspace's versions: already downloaded, so `--offline` resolves.
+    std::fs::copy(root.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+    let output = std::process::Command::new(env!("CARGO"))
+        .args(["check", "--quiet", "--offline"])
+        .current_dir(&krate)
+        .env("CARGO_TARGET_DIR", root.join("target/fetch-check/target"))
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "the fetched specs' client does not compile:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -1,0 +1,276 @@
+//! A fake Xano Metadata API on 127.0.0.1: two instances (one lists workspaces as a
+//! bare array, the other as a paged object), API groups over two pages, branches,
+//! per-group specs, the public `apispec:` URLs, and the faults XANO.md describes
+//! (429 with Retry-After, a 500, a truncated body, Swagger off, private docs).
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+pub const TOKEN: &str = "meta-token-7f3a9c";
+pub const SWAGGER_TOKEN: &str = "swag-1";
+
+pub struct FakeMeta {
+    pub origin_a: String,
+    pub origin_b: String,
+    state: Arc<Mutex<MetaState>>,
+    _stop: Vec<tokio::sync::oneshot::Sender<()>>,
+}
+
+#[derive(Default)]
+struct MetaState {
+    origin_a: String,
+    origin_b: String,
+    requests: Vec<String>,
+    /// Per group canonical: a revision bumped to change its spec.
+    revisions: HashMap<String, u32>,
+    truncate_admin: bool,
+    failed_page_two_once: bool,
+    rate_limited: HashMap<u64, bool>,
+}
+
+const GROUPS: [(u64, &str, &str); 3] = [
+    (10, "Authentication", "auth1"),
+    (11, "Books", "bookstore1"),
+    (12, "Admin", "admin1"),
+];
+
+impl FakeMeta {
+    pub async fn start() -> FakeMeta {
+        let state = Arc::new(Mutex::new(MetaState::default()));
+        let listener_a = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let listener_b = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let origin_a = format!("http://{}", listener_a.local_addr().unwrap());
+        let origin_b = format!("http://{}", listener_b.local_addr().unwrap());
+        {
+            let mut s = state.lock().unwrap();
+            s.origin_a = origin_a.clone();
+            s.origin_b = origin_b.clone();
+        }
+        let mut stops = Vec::new();
+        for (listener, is_b) in [(listener_a, false), (listener_b, true)] {
+            let app = Router::new()
+                .fallback(move |state, request| handle(state, request, is_b))
+                .with_state(Arc::clone(&state));
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            tokio::spawn(async move {
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            });
+            stops.push(stop);
+        }
+        FakeMeta {
+            origin_a,
+            origin_b,
+            state,
+            _stop: stops,
+        }
+    }
+
+    /// Changes the spec of one group (as an edit in Xano would).
+    pub fn bump(&self, canonical: &str) {
+        *self
+            .state
+            .lock()
+            .unwrap()
+            .revisions
+            .entry(canonical.to_owned())
+            .or_default() += 1;
+    }
+
+    /// Makes the Admin group's spec come back cut off.
+    pub fn truncate_admin(&self, yes: bool) {
+        self.state.lock().unwrap().truncate_admin = yes;
+    }
+
+    /// How many requests had a path starting with `prefix`.
+    pub fn count(&self, prefix: &str) -> usize {
+        self.state
+            .lock()
+            .unwrap()
+            .requests
+            .iter()
+            .filter(|r| r.starts_with(prefix))
+            .count()
+    }
+}
+
+fn json_response(status: u16, body: Value) -> Response {
+    (
+        StatusCode::from_u16(status).unwrap(),
+        [(header::CONTENT_TYPE, "application/json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+fn error(status: u16, code: &str, message: &str) -> Response {
+    json_response(status, json!({"code": code, "message": message}))
+}
+
+/// The bookstore example, retitled and re-pointed for one group.
+fn spec(name: &str, canonical: &str, origin: &str, revision: u32, branch: Option<&str>) -> Value {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../examples/specs/bookstore.json"
+    ))
+    .unwrap();
+    let mut spec: Value = serde_json::from_str(&text).unwrap();
+    spec["info"]["title"] = json!(name);
+    spec["info"]["description"] = json!(format!(
+        "revision {revision}, branch {}",
+        branch.unwrap_or("live")
+    ));
+    spec["servers"] = json!([{"url": format!("{origin}/api:{canonical}")}]);
+    spec
+}
+
+async fn handle(
+    State(state): State<Arc<Mutex<MetaState>>>,
+    request: Request,
+    is_b: bool,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    let query: HashMap<String, String> = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let authorized = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        == Some(&format!("Bearer {TOKEN}"));
+    let mut s = state.lock().unwrap();
+    s.requests.push(path.clone());
+
+    if let Some(rest) = path.strip_prefix("/apispec:") {
+        let (canonical, branch) = match rest.split_once(':') {
+            Some((c, b)) => (c, Some(b)),
+            None => (rest, None),
+        };
+        let Some((_, name, canonical)) = GROUPS.iter().find(|g| g.2 == canonical) else {
+            return error(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request.");
+        };
+        return match *canonical {
+            "admin1" => error(
+                404,
+                "ERROR_CODE_NOT_FOUND",
+                "Swagger documentation is disabled.",
+            ),
+            "auth1" if query.get("token").map(String::as_str) != Some(SWAGGER_TOKEN) => {
+                error(403, "ERROR_CODE_ACCESS_DENIED", "Access denied.")
+            }
+            _ => {
+                let origin = if is_b {
+                    s.origin_b.clone()
+                } else {
+                    s.origin_a.clone()
+                };
+                let revision = s.revisions.get(*canonical).copied().unwrap_or(0);
+                json_response(200, spec(name, canonical, &origin, revision, branch))
+            }
+        };
+    }
+    let Some(route) = path.strip_prefix("/api:meta/") else {
+        return error(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request.");
+    };
+    if !authorized {
+        return error(401, "ERROR_CODE_UNAUTHORIZED", "Invalid token.");
+    }
+    let segments: Vec<&str> = route.split('/').collect();
+    match segments.as_slice() {
+        ["auth", "me"] => json_response(
+            200,
+            json!({"id": 1, "name": "Ada", "email": "ada@example.com"}),
+        ),
+        ["instance"] if !is_b => json_response(
+            200,
+            json!([
+                {"name": "x-main", "display": "Main", "xano_domain": "x-main.n7.xano.io", "rate_limit": true,
+                 "meta_api": format!("{}/api:meta", s.origin_a), "meta_swagger": format!("{}/apispec:meta?type=json", s.origin_a)},
+                {"name": "x-other", "display": "Other", "xano_domain": "x-other.n7.xano.io", "rate_limit": false,
+                 "meta_api": format!("{}/api:meta", s.origin_b)}
+            ]),
+        ),
+        ["workspace"] if is_b => json_response(
+            200,
+            json!({"curPage": 1, "nextPage": null, "prevPage": null, "items": [{"id": 3, "name": "Other WS"}]}),
+        ),
+        ["workspace"] => json_response(
+            200,
+            json!([{"id": 1, "name": "Bookstore"}, {"id": 2, "name": "Sandbox"}]),
+        ),
+        ["workspace", _, "branch"] => json_response(
+            200,
+            json!([{"label": "v1", "live": true, "backup": false}, {"label": "dev", "live": false}]),
+        ),
+        ["workspace", "1", "apigroup"] => {
+            let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
+            if page == 2 && !s.failed_page_two_once {
+                s.failed_page_two_once = true;
+                return error(500, "ERROR_FATAL", "Something went wrong.");
+            }
+            let branch = query.get("branch").cloned().unwrap_or_default();
+            let items: Vec<Value> = GROUPS
+                .iter()
+                .skip((page - 1) * 2)
+                .take(2)
+                .map(|(id, name, canonical)| json!({"id": id, "name": name, "canonical": canonical, "branch": branch, "guid": "g", "tag": []}))
+                .collect();
+            let next = if page * 2 < GROUPS.len() {
+                json!(page + 1)
+            } else {
+                Value::Null
+            };
+            json_response(
+                200,
+                json!({"curPage": page, "nextPage": next, "prevPage": null, "items": items}),
+            )
+        }
+        ["workspace", "1", "apigroup", id, "openapi"] => {
+            let id: u64 = id.parse().unwrap_or(0);
+            let Some((_, name, canonical)) = GROUPS.iter().find(|g| g.0 == id) else {
+                return error(404, "ERROR_CODE_NOT_FOUND", "Not Found.");
+            };
+            // Rate limited on the first call for the Books group.
+            if id == 11 && !s.rate_limited.get(&id).copied().unwrap_or(false) {
+                s.rate_limited.insert(id, true);
+                let mut response = error(429, "ERROR_CODE_TOO_MANY_REQUESTS", "Too many requests.");
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, "0".parse().unwrap());
+                return response;
+            }
+            let revision = s.revisions.get(*canonical).copied().unwrap_or(0);
+            let body = spec(
+                name,
+                canonical,
+                &s.origin_a.clone(),
+                revision,
+                query.get("branch").map(String::as_str),
+            );
+            if id == 12 && s.truncate_admin {
+                let text = body.to_string();
+                return (
+                    StatusCode::OK,
+                    [(header::CONTENT_TYPE, "application/json")],
+                    text[..text.len() / 2].to_owned(),
+                )
+                    .into_response();
+            }
+            json_response(200, body)
+        }
+        _ => error(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request."),
+    }
+}
