@@ -14,6 +14,18 @@ pub struct Config {
     /// The `[xano]` table.
     #[serde(default)]
     pub xano: XanoSection,
+    /// The `[audit]` table.
+    #[serde(default)]
+    pub audit: AuditSection,
+}
+
+/// The `[audit]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditSection {
+    /// Accepted findings: `"rule"`, `"rule /path"` or `"rule METHOD /path"`.
+    #[serde(default)]
+    pub allow: Vec<String>,
 }
 
 /// The `[xano]` table.

@@ -111,6 +111,7 @@ pub async fn fetch(
             canonical: group.canonical.clone(),
             file: file.clone(),
             sha256: sha256_hex(&bytes),
+            public: !client.has_token() && plan.swagger_token.is_none(),
         });
         specs.push((file, bytes));
     }

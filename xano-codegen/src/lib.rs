@@ -19,6 +19,7 @@
 //! # Ok::<(), xano_codegen::Error>(())
 //! ```
 
+pub mod audit;
 mod builder;
 pub mod config;
 #[cfg(feature = "cli")]

@@ -40,6 +40,9 @@ pub struct LockedGroup {
     pub file: String,
     /// SHA-256 of the spec bytes.
     pub sha256: String,
+    /// Read from the public `apispec:` URL without a token (its docs are public).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub public: bool,
 }
 
 impl Lock {
@@ -106,6 +109,7 @@ mod tests {
                 canonical: "Ab-1".into(),
                 file: file_name("🚀 Public API", "Ab-1"),
                 sha256: "00".into(),
+                public: false,
             }],
         };
         assert_eq!(lock.groups[0].file, "public_api.json");

@@ -37,11 +37,27 @@ enum Command {
     /// List instances, the workspaces of an instance, or the API groups of a
     /// workspace (Metadata API).
     List(ListArgs),
+    /// Check the specs against Xano's pre-launch security checklist.
+    ///
+    /// Without SPEC, audits the specs of `xano.toml` and honours its `[audit] allow`.
+    Audit(AuditArgs),
     /// Download every API group's spec into a directory, with `xano.lock`.
     ///
     /// With a Meta API token: the groups of `--workspace` (all, or those named by
     /// `--group`). Without one: the public `apispec:` URL of each `--group <canonical>`.
     Fetch(FetchArgs),
+}
+
+#[derive(Debug, Args)]
+struct AuditArgs {
+    /// Spec files or http(s) URLs.
+    specs: Vec<String>,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "sarif"])]
+    format: String,
+    /// Exit 1 when a finding at or above this severity remains.
+    #[arg(long, value_parser = ["info", "warn", "error"])]
+    fail_on: Option<String>,
 }
 
 /// Where the Meta API is and how to reach it.
@@ -144,6 +160,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate(args) => generate(args),
         Command::Normalize(args) => normalize(args),
+        Command::Audit(args) => audit(args),
         Command::List(args) => block_on(list(args)),
         Command::Fetch(args) => block_on(fetch(args)),
     };
@@ -608,4 +625,89 @@ async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         xano_codegen::lock::LOCK_FILE
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
+    use xano_codegen::audit::{self, AuditInput, Severity};
+    let mut allow = Vec::new();
+    // (spec, fetched publicly)
+    let specs: Vec<(String, bool)> = if args.specs.is_empty() {
+        let cwd = std::env::current_dir().map_err(|source| Error::Read {
+            path: PathBuf::from("."),
+            source,
+        })?;
+        let project = Project::load(&cwd)?;
+        allow = project.config.audit.allow.clone();
+        let dir = project.specs_dir();
+        let lock = xano_codegen::lock::Lock::read(&dir)?;
+        project
+            .spec_files()?
+            .into_iter()
+            .map(|path| {
+                let public = lock.as_ref().is_some_and(|lock| {
+                    lock.groups
+                        .iter()
+                        .any(|g| g.public && dir.join(&g.file) == path)
+                });
+                (path.display().to_string(), public)
+            })
+            .collect()
+    } else {
+        args.specs
+            .iter()
+            .map(|spec| {
+                let public =
+                    source::is_url(spec) && spec.contains("/apispec:") && !spec.contains("token=");
+                (spec.clone(), public)
+            })
+            .collect()
+    };
+    let names: Vec<String> = specs.iter().map(|(s, _)| s.clone()).collect();
+    let raws = load_all(&names)?;
+    let mut findings = Vec::new();
+    let mut texts = std::collections::HashMap::new();
+    for (raw, (_, public)) in raws.into_iter().zip(&specs) {
+        texts.insert(raw.origin.clone(), raw.json.to_string());
+        if let Ok(text) = std::fs::read_to_string(&raw.origin) {
+            texts.insert(raw.origin.clone(), text);
+        }
+        let parsed = xano_codegen::parse_spec(raw)?;
+        findings.extend(audit::audit(&AuditInput {
+            spec: &parsed.openapi,
+            file: &parsed.raw.origin,
+            fetched_publicly: *public,
+        }));
+    }
+    let before = findings.len();
+    findings.retain(|f| !allow.iter().any(|entry| f.allowed_by(entry)));
+    let allowed = before - findings.len();
+
+    let out = match args.format.as_str() {
+        "json" => serde_json::to_string_pretty(&findings).unwrap_or_default() + "\n",
+        "sarif" => {
+            let sarif = audit::to_sarif(&findings, |file, pointer| {
+                texts
+                    .get(file)
+                    .map_or(1, |text| audit::pointer_line(text, pointer))
+            });
+            serde_json::to_string_pretty(&sarif).unwrap_or_default() + "\n"
+        }
+        _ => {
+            use std::io::IsTerminal as _;
+            audit::to_text(&findings, allowed, std::io::stdout().is_terminal())
+        }
+    };
+    std::io::stdout()
+        .write_all(out.as_bytes())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })?;
+    let threshold = args.fail_on.as_deref().and_then(Severity::parse);
+    let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
+    Ok(if failing {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
