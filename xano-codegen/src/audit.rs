@@ -193,9 +193,11 @@ pub fn audit(input: &AuditInput<'_>) -> Vec<Finding> {
     for op in &ops {
         let public = !op.auth;
         let words = path_words(op.path);
-        let is_auth_flow = AUTH_FLOW
-            .iter()
-            .any(|w| words.iter().any(|p| p.contains(w)));
+        // Xano's Authentication group lives under /auth (sign-in, SSO, 2FA codes).
+        let is_auth_flow = op.path.starts_with("/auth/")
+            || AUTH_FLOW
+                .iter()
+                .any(|w| words.iter().any(|p| p.contains(w)));
         let is_webhook = WEBHOOK.iter().any(|w| words.iter().any(|p| p.contains(w)));
         let inputs = op.input_names();
 
