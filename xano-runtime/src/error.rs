@@ -61,6 +61,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A streamed response broke off or could not be read as events.
+    #[error("stream error: {0}")]
+    Stream(String),
     /// A request input could not be serialized.
     #[error("could not encode the request: {0}")]
     Encode(#[source] serde_json::Error),

@@ -27,6 +27,7 @@ pub mod paging;
 mod request;
 mod retry;
 mod session;
+pub mod stream;
 
 pub use client::{Client, ClientBuilder, RefreshFuture, ResponseInfo};
 pub use config::{ENV_BRANCH, ENV_DATA_SOURCE, ENV_ORIGIN};
@@ -39,6 +40,7 @@ pub use request::RequestBuilder;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use session::{Credentials, Session};
+pub use stream::{Event, EventStream};
 
 /// The HTTP client underneath, for hooks (`before_request` gets a `reqwest::Request`)
 /// and [`ClientBuilder::http_client`].

@@ -127,6 +127,22 @@ impl<'a> RequestBuilder<'a> {
         )
     }
 
+    /// Sends the call and streams the response as it arrives: Server-Sent Events
+    /// for `text/event-stream`, one event per line for JSON Lines, the whole body as
+    /// one event otherwise. A non-2xx status is an [`Error::Api`] before any event.
+    /// Retries and refresh apply until the response starts.
+    pub async fn stream(self) -> Result<crate::EventStream, Error> {
+        let response = self.execute_streaming().await?;
+        let status = response.status().as_u16();
+        if !(200..300).contains(&status) {
+            let body = response.bytes().await?;
+            return Err(Error::from_response(status, &body));
+        }
+        let content_type = content_type(response.headers());
+        let bytes = futures_util::StreamExt::map(response.bytes_stream(), |chunk| chunk.map_err(Error::Transport));
+        Ok(crate::EventStream::from_bytes(content_type.as_deref(), bytes))
+    }
+
     fn fail(&mut self, error: Error) {
         self.error.get_or_insert(error);
     }
@@ -138,9 +154,35 @@ impl<'a> RequestBuilder<'a> {
         }
     }
 
+    /// Sends the call and reads the whole body.
+    async fn execute(self) -> Result<Response, Error> {
+        match self.execute_streaming_answer().await? {
+            Answer::Open(response) => {
+                let status = response.status().as_u16();
+                let content_type = content_type(response.headers());
+                let body = response.bytes().await?;
+                Ok(Response {
+                    status,
+                    content_type,
+                    body,
+                })
+            }
+            Answer::Read(response) => Ok(response),
+        }
+    }
+
+    /// Sends the call and returns the response with its body not yet read.
+    async fn execute_streaming(self) -> Result<reqwest::Response, Error> {
+        match self.execute_streaming_answer().await? {
+            Answer::Open(response) => Ok(response),
+            // Only error statuses are read before the caller sees them.
+            Answer::Read(response) => Err(Error::from_response(response.status, &response.body)),
+        }
+    }
+
     /// Sends the call: retries per the retry policy, one refresh-and-resend on a 401
     /// when a refresh hook is set, hooks and a tracing span around it all.
-    async fn execute(self) -> Result<Response, Error> {
+    async fn execute_streaming_answer(self) -> Result<Answer, Error> {
         if let Some(error) = self.error {
             return Err(error);
         }
@@ -188,13 +230,24 @@ struct Response {
     body: bytes::Bytes,
 }
 
+/// The final answer of a call: still open (body unread, for streaming), or already
+/// read because deciding about a refresh needed the body.
+enum Answer {
+    Open(reqwest::Response),
+    Read(Response),
+}
+
+fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned)
+}
+
 tokio::task_local! {
     /// Set while a refresh hook runs, so its own calls do not refresh again.
     static IN_REFRESH: ();
 }
 
 impl Call<'_> {
-    async fn run(self) -> Result<Response, Error> {
+    async fn run(self) -> Result<Answer, Error> {
         let shared = self.client.shared();
         let policy = self.client.retry_policy();
         let retry_allowed = policy.allows(&self.method);
@@ -206,11 +259,11 @@ impl Call<'_> {
             let generation = shared.session.generation();
             let request = self.build()?;
             let sent = Instant::now();
-            let result = self.send(request).await;
+            let result = shared.http.execute(request).await.map_err(Error::Transport);
             let info = ResponseInfo {
                 method: self.method.clone(),
                 path: self.path.clone(),
-                status: result.as_ref().ok().map(|(status, _)| *status),
+                status: result.as_ref().ok().map(|r| r.status().as_u16()),
                 attempt,
                 elapsed: sent.elapsed(),
             };
@@ -219,8 +272,8 @@ impl Call<'_> {
             }
             let span = tracing::Span::current();
             span.record("attempts", attempt);
-            let (status, response) = match result {
-                Ok(ok) => ok,
+            let response = match result {
+                Ok(response) => response,
                 Err(err) => {
                     let transient =
                         matches!(&err, Error::Transport(e) if e.is_connect() || e.is_timeout());
@@ -237,22 +290,24 @@ impl Call<'_> {
                     }
                 }
             };
+            let status = response.status().as_u16();
             span.record("status", status);
             if status == 429 && retry_allowed {
                 if let Some(delay) =
-                    policy.next_delay(attempt, started.elapsed(), Some(&response.headers))
+                    policy.next_delay(attempt, started.elapsed(), Some(response.headers()))
                 {
                     tracing::debug!(attempt, ?delay, "rate limited: retrying");
                     tokio::time::sleep(delay).await;
                     continue;
                 }
             }
-            let body = response.body;
-            if self.auth
+            let may_refresh = self.auth
                 && !refreshed
                 && shared.refresh.is_some()
-                && IN_REFRESH.try_with(|_| ()).is_err()
-            {
+                && IN_REFRESH.try_with(|_| ()).is_err();
+            if may_refresh && (status == 401 || status == 403) {
+                let content_type = content_type(response.headers());
+                let body = response.bytes().await?;
                 let unauthorized = status == 401
                     || (status == 403 && Error::from_response(status, &body).is_unauthorized());
                 if unauthorized {
@@ -260,6 +315,11 @@ impl Call<'_> {
                     refresh(self.client, generation).await?;
                     continue;
                 }
+                return Ok(Answer::Read(Response {
+                    status,
+                    content_type,
+                    body,
+                }));
             }
             tracing::debug!(
                 status,
@@ -267,11 +327,7 @@ impl Call<'_> {
                 elapsed_ms = started.elapsed().as_millis() as u64,
                 "xano call done"
             );
-            return Ok(Response {
-                status,
-                content_type: response.content_type,
-                body,
-            });
+            return Ok(Answer::Open(response));
         }
     }
 
@@ -302,31 +358,6 @@ impl Call<'_> {
         }
         Ok(request)
     }
-
-    async fn send(&self, request: reqwest::Request) -> Result<(u16, RawResponse), Error> {
-        let response = self.client.shared().http.execute(request).await?;
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let body = response.bytes().await?;
-        Ok((
-            status,
-            RawResponse {
-                headers,
-                content_type,
-                body,
-            },
-        ))
-    }
-}
-
-struct RawResponse {
-    headers: reqwest::header::HeaderMap,
-    content_type: Option<String>,
-    body: bytes::Bytes,
 }
 
 /// Runs the refresh hook once for every call that saw the token of `generation`
