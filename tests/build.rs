@@ -35,9 +35,15 @@ fn main() {
         println!("cargo::rerun-if-changed={}", spec.display());
         // `<stem>_spec`, so that it never equals the group module inside it.
         let module = format!("{}_spec", module_name(spec));
+
         let raw = xano_codegen::RawSpec::from_path(spec).unwrap_or_else(|err| panic!("{err}"));
-        let generation = xano_codegen::generate(&[raw], &xano_codegen::Settings::default())
-            .unwrap_or_else(|err| panic!("{err}"));
+        // The bookstore's chat endpoint streams (tests/tests/streaming.rs).
+        let mut settings = xano_codegen::Settings::default();
+        if module == "bookstore_spec" {
+            settings.with_stream("POST /chat");
+        }
+        let generation =
+            xano_codegen::generate(&[raw], &settings).unwrap_or_else(|err| panic!("{err}"));
         let source = generation
             .to_file_source(xano_codegen::write::Formatting::Prettyplease)
             .unwrap_or_else(|err| panic!("{err}"));

@@ -9,9 +9,12 @@ use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use futures_util::StreamExt as _;
 use serde_json::{Map, Value, json};
 use std::collections::{HashMap, VecDeque};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 use tokio::sync::oneshot;
 
 /// The API group base path the bookstore spec declares.
@@ -81,6 +84,8 @@ struct Shared {
     tokens: HashMap<String, i64>,
     books: Vec<Value>,
     next_id: i64,
+    /// Bytes of the `slow` chat stream the server has handed to the socket.
+    produced: Arc<AtomicUsize>,
 }
 
 impl FakeXano {
@@ -165,6 +170,12 @@ impl FakeXano {
     /// 401, as when Xano tokens expire.
     pub fn expire_tokens(&self) {
         lock(&self.state).tokens.clear();
+    }
+
+    /// How many bytes of the `slow` chat stream the server has written so far: with
+    /// back-pressure it stays near what the client has read.
+    pub fn produced(&self) -> usize {
+        lock(&self.state).produced.load(Ordering::SeqCst)
     }
 
     /// How many requests reached `path` (exactly).
@@ -442,6 +453,8 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
                 json_response(200, &Value::Array(found))
             }
         },
+        ("POST", ["chat"]) if user.is_none() => unauthorized(),
+        ("POST", ["chat"]) => chat(&shared, &inputs),
         ("POST", ["orders"]) if user.is_none() => unauthorized(),
         ("POST", ["orders"]) => place_order(&mut shared, &inputs),
         _ => xano_error(
@@ -691,4 +704,102 @@ fn percent_decode(text: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `POST /chat`: the answer as SSE (`format` `sse`, sent in 7-byte chunks so events
+/// split at awkward places, `\r\n` and UTF-8 included), JSON Lines, plain JSON, an
+/// SSE stream cut off mid-event (`cut`), or a fast producer of `count` 1 KiB events
+/// (`slow`, for back-pressure).
+fn chat(shared: &Shared, inputs: &Inputs) -> Response {
+    let Some(message) = inputs.str("message") else {
+        return missing("message");
+    };
+    let count = inputs.i64("count").unwrap_or(3).max(0) as usize;
+    let words: Vec<String> = (0..count)
+        .map(|i| format!("{message} — réponse {i}"))
+        .collect();
+    match inputs.str("format").as_deref().unwrap_or("sse") {
+        "json" => json_response(200, &json!({"reply": words.join(" ")})),
+        "jsonl" => {
+            let body: String = words
+                .iter()
+                .map(|w| format!("{}\n", json!({"text": w})))
+                .collect();
+            stream_response("application/x-ndjson", chunked(body.into_bytes(), 5), None)
+        }
+        "cut" => {
+            let body = format!(
+                "event: delta\r\ndata: {}\r\n\r\ndata: {{\"text\": \"half",
+                json!({"text": words.first()})
+            );
+            stream_response(
+                "text/event-stream",
+                chunked(body.into_bytes(), 7),
+                Some("connection reset"),
+            )
+        }
+        "slow" => {
+            let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, std::io::Error>>(1);
+            let produced = Arc::clone(&shared.produced);
+            tokio::spawn(async move {
+                let event = Bytes::from(format!("data: {}\n\n", "x".repeat(1018)));
+                for _ in 0..count {
+                    if sender.send(Ok(event.clone())).await.is_err() {
+                        return; // the client went away
+                    }
+                    produced.fetch_add(event.len(), Ordering::SeqCst);
+                }
+            });
+            let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
+                receiver.recv().await.map(|item| (item, receiver))
+            });
+            (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/event-stream")],
+                Body::from_stream(body),
+            )
+                .into_response()
+        }
+        _ => {
+            let mut body = String::from(": stream starts\r\n");
+            for (i, word) in words.iter().enumerate() {
+                body.push_str(&format!(
+                    "event: delta\r\nid: {i}\r\ndata: {}\r\n\r\n",
+                    json!({"text": word})
+                ));
+            }
+            body.push_str(&format!(
+                "event: done\ndata: {}\n\n",
+                json!({"reply": words.join(" ")})
+            ));
+            stream_response("text/event-stream", chunked(body.into_bytes(), 7), None)
+        }
+    }
+}
+
+fn chunked(bytes: Vec<u8>, size: usize) -> Vec<Bytes> {
+    bytes.chunks(size).map(Bytes::copy_from_slice).collect()
+}
+
+/// A body sent chunk by chunk with a pause between chunks; `abort` ends it with an
+/// I/O error, which cuts the connection mid-body.
+fn stream_response(
+    content_type: &'static str,
+    chunks: Vec<Bytes>,
+    abort: Option<&'static str>,
+) -> Response {
+    let items = chunks
+        .into_iter()
+        .map(Ok)
+        .chain(abort.map(|reason| Err(std::io::Error::other(reason))));
+    let body = futures_util::stream::iter(items).then(|item| async move {
+        tokio::time::sleep(Duration::from_millis(1)).await;
+        item
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, content_type)],
+        Body::from_stream(body),
+    )
+        .into_response()
 }

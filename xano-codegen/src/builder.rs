@@ -31,6 +31,7 @@ pub struct Builder {
     config: Option<PathBuf>,
     out_name: Option<String>,
     settings: Settings,
+    streams_given: bool,
 }
 
 impl Builder {
@@ -69,6 +70,14 @@ impl Builder {
         let spec = self.resolve(spec.as_ref());
         self.settings
             .with_module_name(spec.display().to_string(), module);
+        self
+    }
+
+    /// See [`Settings::with_stream`] (default: `stream` of `xano.toml` when the specs
+    /// come from it).
+    pub fn with_stream(&mut self, endpoint: impl Into<String>) -> &mut Self {
+        self.settings.with_stream(endpoint);
+        self.streams_given = true;
         self
     }
 
@@ -113,7 +122,16 @@ impl Builder {
             .iter()
             .map(|path| RawSpec::from_path(path))
             .collect::<Result<Vec<_>>>()?;
-        crate::generate(&raws, &self.settings)
+        let mut settings = self.settings.clone();
+        if self.specs.is_empty() && !self.streams_given {
+            let config = self.config_path();
+            if let Some(root) = config.parent().filter(|_| config.exists()) {
+                for stream in Project::load(root)?.config.xano.stream {
+                    settings.with_stream(stream);
+                }
+            }
+        }
+        crate::generate(&raws, &settings)
     }
 
     /// Generates and writes `$OUT_DIR/<out name>` atomically, returning its path,

@@ -190,14 +190,18 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
     let fn_name = ident(&endpoint.fn_name);
     let method = format_ident!("{}", endpoint.method.as_str());
 
-    let args = endpoint.path_params.iter().map(|param| {
-        let name = ident(&param.ident);
-        let ty = match param.ty {
-            TypeRef::String => quote!(&str),
-            _ => type_tokens(&param.ty, types),
-        };
-        quote!(#name: #ty)
-    });
+    let args: Vec<TokenStream> = endpoint
+        .path_params
+        .iter()
+        .map(|param| {
+            let name = ident(&param.ident);
+            let ty = match param.ty {
+                TypeRef::String => quote!(&str),
+                _ => type_tokens(&param.ty, types),
+            };
+            quote!(#name: #ty)
+        })
+        .collect();
     let input_arg = endpoint.input.as_ref().map(|input| {
         let ty = ident(&input.name);
         quote!(input: &#ty)
@@ -237,6 +241,24 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
         }
         _ => quote!(request(xano_runtime::Method::#method, #path)),
     };
+    let stream = endpoint.stream_fn.as_ref().map(|stream_fn| {
+        let stream_fn = ident(stream_fn);
+        let stream_doc = doc(&format!(
+            "`{} {}` as a stream of events, read as they arrive: Server-Sent Events,\nJSON Lines, or the whole body as one event (decode with `Event::json`).",
+            endpoint.method.as_str(),
+            endpoint.path
+        ));
+        quote! {
+            #stream_doc
+            pub async fn #stream_fn(&self, #(#args,)* #input_arg) -> Result<xano_runtime::EventStream, xano_runtime::Error> {
+                self.client
+                    .#start
+                    #(#calls)*
+                    .stream()
+                    .await
+            }
+        }
+    });
     quote! {
         #fn_doc
         pub async fn #fn_name(&self, #(#args,)* #input_arg) -> Result<#output, xano_runtime::Error> {
@@ -246,6 +268,8 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
                 .send()
                 .await
         }
+
+        #stream
     }
 }
 

@@ -53,6 +53,7 @@ use quote::quote;
 pub struct Settings {
     module_names: Vec<(String, String)>,
     derives: Vec<String>,
+    stream: Vec<String>,
 }
 
 impl Settings {
@@ -73,6 +74,38 @@ impl Settings {
     pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
         self.derives.push(derive.into());
         self
+    }
+
+    /// Gives the endpoint `"<METHOD> <path>"` (e.g. `"POST /chat"`) a streaming
+    /// variant, `<fn>_stream`, beside the plain call: Xano specs do not say which
+    /// endpoints stream. Default: none.
+    pub fn with_stream(&mut self, endpoint: impl Into<String>) -> &mut Self {
+        self.stream.push(endpoint.into());
+        self
+    }
+
+    /// The streaming endpoints as (method, path).
+    fn stream_endpoints(&self) -> Result<Vec<(model::HttpMethod, String)>> {
+        self.stream
+            .iter()
+            .map(|entry| {
+                let parsed = entry
+                    .trim()
+                    .split_once(char::is_whitespace)
+                    .and_then(|(method, path)| {
+                        Some((model::HttpMethod::parse(method)?, path.trim()))
+                    })
+                    .filter(|(_, path)| path.starts_with('/'));
+                parsed
+                    .map(|(method, path)| (method, path.to_owned()))
+                    .ok_or_else(|| Error::Config {
+                        file: "stream".into(),
+                        message: format!(
+                            "`{entry}` is not an endpoint: write it as \"POST /chat\""
+                        ),
+                    })
+            })
+            .collect()
     }
 
     fn validate(&self) -> Result<()> {
@@ -128,12 +161,14 @@ pub struct Generation {
 /// Generates clients for `specs` (each its own module).
 pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
     settings.validate()?;
+    let streams = settings.stream_endpoints()?;
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
     let mut modules = model::naming::UniqueNames::default();
     for raw in specs {
         let parsed = parse_spec(raw.clone())?;
         let options = model::ModelOptions {
+            streams: streams.clone(),
             module_name: settings
                 .module_names
                 .iter()
@@ -143,8 +178,21 @@ pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
         let mut group = model::build(&raw.origin, &parsed.openapi, &raw.sha256, &options)?;
         group.module = modules.claim(&group.module, "_");
         group.derives = settings.derives.clone();
+
         notes.push((raw.origin.clone(), parsed.notes));
         groups.push(group);
+    }
+    for (method, path) in &streams {
+        let found = groups
+            .iter()
+            .flat_map(|g| &g.endpoints)
+            .any(|e| e.method == *method && model::same_path(path, &e.path));
+        if !found {
+            return Err(Error::Config {
+                file: "stream".into(),
+                message: format!("no endpoint `{} {path}` in the specs", method.as_str()),
+            });
+        }
     }
     Ok(Generation { groups, notes })
 }

@@ -5,6 +5,7 @@
 //! generate!("specs/auth.json");
 //! generate!(spec = "specs/auth.json", module = "auth", derives = ["Eq", "Hash"]);
 //! generate!(specs = ["specs/auth.json", "specs/shop.json"]);
+//! generate!(spec = "specs/chat.json", stream = ["POST /chat"]);
 //! ```
 
 use crate::{RawSpec, Settings};
@@ -20,6 +21,7 @@ pub struct MacroInput {
     specs: Vec<LitStr>,
     module: Option<LitStr>,
     derives: Vec<LitStr>,
+    stream: Vec<LitStr>,
 }
 
 impl std::fmt::Debug for MacroInput {
@@ -29,6 +31,7 @@ impl std::fmt::Debug for MacroInput {
             .field("specs", &values(&self.specs))
             .field("module", &self.module.as_ref().map(LitStr::value))
             .field("derives", &values(&self.derives))
+            .field("stream", &values(&self.stream))
             .finish()
     }
 }
@@ -47,12 +50,14 @@ impl Parse for MacroInput {
                 specs: vec![spec],
                 module: None,
                 derives: Vec::new(),
+                stream: Vec::new(),
             });
         }
         let mut parsed = MacroInput {
             specs: Vec::new(),
             module: None,
             derives: Vec::new(),
+            stream: Vec::new(),
         };
         while !input.is_empty() {
             let key: Ident = input.parse()?;
@@ -62,11 +67,12 @@ impl Parse for MacroInput {
                 "specs" => parsed.specs.extend(strings(input, "specs")?),
                 "module" => parsed.module = Some(string(input, "module", "a module name string")?),
                 "derives" => parsed.derives.extend(strings(input, "derives")?),
+                "stream" => parsed.stream.extend(strings(input, "stream")?),
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`"
+                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`"
                         ),
                     ));
                 }
@@ -121,6 +127,9 @@ impl MacroInput {
         }
         for derive in &self.derives {
             settings.with_derive(derive.value());
+        }
+        for stream in &self.stream {
+            settings.with_stream(stream.value());
         }
         settings
     }

@@ -134,6 +134,10 @@ struct GenerateArgs {
     /// installed, so checked-in code passes `cargo fmt --check`).
     #[arg(long)]
     no_rustfmt: bool,
+    /// Also generate a streaming variant (`<fn>_stream`) of this endpoint, e.g.
+    /// "POST /chat"; repeatable. Default: xano.toml's `stream`.
+    #[arg(long = "stream", value_name = "METHOD PATH")]
+    streams: Vec<String>,
     /// Adds a derive (`Eq`, `Hash`, `schemars::JsonSchema`, …) to every generated
     /// type; repeatable.
     #[arg(long = "derive", value_name = "PATH")]
@@ -174,6 +178,7 @@ fn main() -> ExitCode {
 }
 
 fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
+    let mut streams = args.streams.clone();
     let (specs, out) = if args.specs.is_empty() {
         let cwd = std::env::current_dir().map_err(|source| Error::Read {
             path: PathBuf::from("."),
@@ -188,6 +193,9 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             });
         }
         let project = Project::load(&cwd)?;
+        if streams.is_empty() {
+            streams = project.config.xano.stream.clone();
+        }
         let files = project
             .spec_files()?
             .into_iter()
@@ -212,6 +220,9 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     let mut settings = Settings::default();
     for derive in &args.derives {
         settings.with_derive(derive);
+    }
+    for stream in &streams {
+        settings.with_stream(stream);
     }
     let generation = xano_codegen::generate(&raws, &settings)?;
     for (origin, notes) in &generation.notes {

@@ -139,8 +139,13 @@ impl<'a> RequestBuilder<'a> {
             return Err(Error::from_response(status, &body));
         }
         let content_type = content_type(response.headers());
-        let bytes = futures_util::StreamExt::map(response.bytes_stream(), |chunk| chunk.map_err(Error::Transport));
-        Ok(crate::EventStream::from_bytes(content_type.as_deref(), bytes))
+        let bytes = futures_util::StreamExt::map(response.bytes_stream(), |chunk| {
+            chunk.map_err(Error::Transport)
+        });
+        Ok(crate::EventStream::from_bytes(
+            content_type.as_deref(),
+            bytes,
+        ))
     }
 
     fn fail(&mut self, error: Error) {
@@ -238,7 +243,10 @@ enum Answer {
 }
 
 fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(str::to_owned)
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
 }
 
 tokio::task_local! {

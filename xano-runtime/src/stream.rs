@@ -86,7 +86,11 @@ impl EventStream {
     {
         let kind = match content_type.map(|ct| ct.to_ascii_lowercase()) {
             Some(ct) if ct.starts_with("text/event-stream") => Kind::Sse,
-            Some(ct) if ct.contains("ndjson") || ct.contains("jsonl") || ct.contains("json-seq") => Kind::Lines,
+            Some(ct)
+                if ct.contains("ndjson") || ct.contains("jsonl") || ct.contains("json-seq") =>
+            {
+                Kind::Lines
+            }
             _ => Kind::Whole,
         };
         let state = Decoder {
@@ -151,7 +155,9 @@ impl Decoder {
                     }
                     if self.buffer.len() > MAX_LINE {
                         self.done = true;
-                        return Some(Err(Error::Stream(format!("a line longer than {MAX_LINE} bytes"))));
+                        return Some(Err(Error::Stream(format!(
+                            "a line longer than {MAX_LINE} bytes"
+                        ))));
                     }
                 }
                 Some(Err(err)) => {
@@ -177,7 +183,11 @@ impl Decoder {
                 return;
             }
             let line = self.buffer.split_to(end);
-            let terminator = if self.buffer.starts_with(b"\r\n") { 2 } else { 1 };
+            let terminator = if self.buffer.starts_with(b"\r\n") {
+                2
+            } else {
+                1
+            };
             let _ = self.buffer.split_to(terminator);
             self.line(&line);
         }
@@ -187,7 +197,8 @@ impl Decoder {
         let line = match std::str::from_utf8(raw) {
             Ok(line) => line,
             Err(_) => {
-                self.ready.push_back(Err(Error::Stream("a line that is not UTF-8".into())));
+                self.ready
+                    .push_back(Err(Error::Stream("a line that is not UTF-8".into())));
                 return;
             }
         };
@@ -264,14 +275,18 @@ impl Decoder {
                     if serde_json::from_slice::<serde::de::IgnoredAny>(&rest).is_ok() {
                         self.line(&rest);
                     } else {
-                        self.ready.push_back(Err(Error::Stream("the stream ended in the middle of a line".into())));
+                        self.ready.push_back(Err(Error::Stream(
+                            "the stream ended in the middle of a line".into(),
+                        )));
                     }
                 }
             }
             Kind::Sse => {
                 let partial_line = !self.buffer.iter().all(|b| *b == b'\r');
                 if partial_line || self.pending.started {
-                    self.ready.push_back(Err(Error::Stream("the stream ended in the middle of an event".into())));
+                    self.ready.push_back(Err(Error::Stream(
+                        "the stream ended in the middle of an event".into(),
+                    )));
                 }
             }
         }
@@ -285,7 +300,9 @@ mod tests {
     fn collect(content_type: &str, chunks: Vec<&'static [u8]>) -> Vec<Result<Event, String>> {
         let bytes = stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c))));
         let events = EventStream::from_bytes(Some(content_type), bytes);
-        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
         runtime.block_on(events.map(|e| e.map_err(|err| err.to_string())).collect())
     }
 
@@ -305,29 +322,50 @@ mod tests {
         assert_eq!(first.retry, Some(1500));
         assert_eq!(first.data, "{\"text\":\"hé\"}");
         assert_eq!(data(&whole[1]), "line one\nline two");
-        assert_eq!((whole[2].as_ref().unwrap().event.as_deref(), data(&whole[2])), (Some("done"), ""));
+        assert_eq!(
+            (whole[2].as_ref().unwrap().event.as_deref(), data(&whole[2])),
+            (Some("done"), "")
+        );
         // Every split point, including inside `\r\n` and inside the two bytes of `é`.
         for at in 1..SSE.len() {
             let (a, b) = SSE.split_at(at);
-            assert_eq!(collect("text/event-stream", vec![a, b]), whole, "split at byte {at}");
+            assert_eq!(
+                collect("text/event-stream", vec![a, b]),
+                whole,
+                "split at byte {at}"
+            );
         }
         let bytes: Vec<&'static [u8]> = SSE.chunks(1).collect();
-        assert_eq!(collect("text/event-stream", bytes), whole, "one byte per chunk");
+        assert_eq!(
+            collect("text/event-stream", bytes),
+            whole,
+            "one byte per chunk"
+        );
     }
 
     #[test]
     fn cut_streams_end_with_an_error() {
         let cut = collect("text/event-stream", vec![b"data: a\n\ndata: half"]);
         assert_eq!(data(&cut[0]), "a");
-        assert_eq!(cut[1], Err("stream error: the stream ended in the middle of an event".into()));
+        assert_eq!(
+            cut[1],
+            Err("stream error: the stream ended in the middle of an event".into())
+        );
         let cut_after_field = collect("text/event-stream", vec![b"data: a\n"]);
         assert!(cut_after_field[0].is_err(), "{cut_after_field:?}");
-        assert_eq!(collect("text/event-stream", vec![b"data: a\n\n"]).len(), 1, "a clean end is no error");
+        assert_eq!(
+            collect("text/event-stream", vec![b"data: a\n\n"]).len(),
+            1,
+            "a clean end is no error"
+        );
     }
 
     #[test]
     fn json_lines_and_plain_bodies() {
-        let lines = collect("application/x-ndjson", vec![b"{\"n\":1}\n{\"n\"", b":2}\r\n\n{\"n\":3}"]);
+        let lines = collect(
+            "application/x-ndjson",
+            vec![b"{\"n\":1}\n{\"n\"", b":2}\r\n\n{\"n\":3}"],
+        );
         let values: Vec<&str> = lines.iter().map(data).collect();
         assert_eq!(values, ["{\"n\":1}", "{\"n\":2}", "{\"n\":3}"]);
         let cut = collect("application/jsonl", vec![b"{\"n\":1}\n{\"n\":"]);

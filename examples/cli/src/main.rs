@@ -1,7 +1,8 @@
 //! The CLI mode end to end, offline: `src/generated.rs` was written by
 //!
 //! ```text
-//! cargo run -p xano-codegen -- generate examples/specs/bookstore.json -o examples/cli/src/generated.rs
+//! cargo run -p xano-codegen -- generate examples/specs/bookstore.json \
+//!     --stream "POST /chat" -o examples/cli/src/generated.rs
 //! ```
 //!
 //! and CI keeps it fresh with `--check`. This program starts the bundled fake Xano
@@ -75,6 +76,19 @@ async fn main() -> Result<(), xano_runtime::Error> {
         )
         .await?;
     println!("cover uploaded: {:?}", book.cover.and_then(|c| c.url));
+
+    // A streaming endpoint (opted in with --stream "POST /chat"): events as they come.
+    let mut answer = books
+        .post_chat_stream(&api::PostChatInput {
+            message: "Which book first?".into(),
+            format: Some(api::Format::Sse),
+            count: Some(3),
+        })
+        .await?;
+    while let Some(event) = answer.next().await {
+        let event = event?;
+        println!("  chat {}: {}", event.event.as_deref().unwrap_or("message"), event.data);
+    }
 
     match books.get_books_by_book_id(404).await {
         Err(err) if err.is_not_found() => println!("book 404: {err}"),

@@ -141,6 +141,8 @@ pub struct Endpoint {
     /// Set when the endpoint returns Xano's paging envelope and takes a `page`
     /// input: it also gets `…_pages` and `…_items` streams.
     pub paging: Option<Paging>,
+    /// The name of its streaming variant, when asked for (`…_stream`).
+    pub stream_fn: Option<String>,
     /// The JSON pointer of the operation, for messages.
     pub pointer: String,
 }
@@ -198,6 +200,20 @@ pub struct Input {
 pub struct ModelOptions {
     /// The module name to use instead of one derived from `info.title`.
     pub module_name: Option<String>,
+    /// Endpoints that also get a `…_stream` function.
+    pub streams: Vec<(HttpMethod, String)>,
+}
+
+/// Whether two endpoint paths are the same, ignoring a trailing slash.
+pub fn same_path(a: &str, b: &str) -> bool {
+    let trim = |p: &str| {
+        if p.len() > 1 {
+            p.trim_end_matches('/').to_owned()
+        } else {
+            p.to_owned()
+        }
+    };
+    trim(a) == trim(b)
 }
 
 /// Builds the IR of one spec.
@@ -239,6 +255,13 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
     // take one that an endpoint (say `GET /books/pages`) needs.
     for endpoint in &mut endpoints {
         endpoint.paging = paging(endpoint, &builder.types, &mut fn_names);
+        let streamed = options
+            .streams
+            .iter()
+            .any(|(method, path)| *method == endpoint.method && same_path(path, &endpoint.path));
+        if streamed {
+            endpoint.stream_fn = Some(fn_names.claim(&format!("{}_stream", endpoint.fn_name), "_"));
+        }
     }
     let mut types = builder.types;
     types.assign_names();
@@ -474,6 +497,7 @@ impl<'a> Builder<'a> {
             output,
             output_name,
             paging: None,
+            stream_fn: None,
             pointer: op_pointer,
         })
     }
