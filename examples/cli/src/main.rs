@@ -87,7 +87,11 @@ async fn main() -> Result<(), xano_runtime::Error> {
         .await?;
     while let Some(event) = answer.next().await {
         let event = event?;
-        println!("  chat {}: {}", event.event.as_deref().unwrap_or("message"), event.data);
+        println!(
+            "  chat {}: {}",
+            event.event.as_deref().unwrap_or("message"),
+            event.data
+        );
     }
 
     match books.get_books_by_book_id(404).await {
