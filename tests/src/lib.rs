@@ -12,4 +12,5 @@ pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
 }
 
+pub mod fake_realtime;
 pub mod fake_xano;

@@ -24,6 +24,8 @@ mod error;
 mod fields;
 mod file;
 pub mod paging;
+#[cfg(feature = "realtime")]
+pub mod realtime;
 mod request;
 mod retry;
 mod session;
