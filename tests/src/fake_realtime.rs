@@ -134,12 +134,10 @@ async fn connection(
                 .get("sec-websocket-protocol")
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned);
-            if let Some(protocol) = &protocol {
-                if let Ok(value) = protocol.parse() {
-                    response
-                        .headers_mut()
-                        .insert("sec-websocket-protocol", value);
-                }
+            if let Some(value) = protocol.as_deref().and_then(|p| p.parse().ok()) {
+                response
+                    .headers_mut()
+                    .insert("sec-websocket-protocol", value);
             }
             *seen.lock().unwrap() = (request.uri().path().to_owned(), protocol);
             Ok(response)

@@ -51,6 +51,11 @@ pub struct XanoSection {
     /// The data source the runtime selects (`X-Data-Source`); read by
     /// `xano_runtime::ClientBuilder::config_file`.
     pub data_source: Option<String>,
+    /// The realtime connection canonical (`wss://<instance>/rt/<canonical>`); read by
+    /// `xano_runtime::realtime::RealtimeOptions::config_file`.
+    pub realtime: Option<String>,
+    /// The realtime protocol version, 1 (`/rt/`, default) or 2 (`/ws/`).
+    pub realtime_version: Option<u8>,
 }
 
 /// A workspace given by id or by name.

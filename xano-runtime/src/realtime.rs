@@ -74,6 +74,42 @@ impl RealtimeOptions {
         )
     }
 
+    /// From `[xano]` of a `xano.toml`: `instance`, `realtime` (the connection
+    /// canonical) and `realtime_version` (1, the default, or 2).
+    pub fn config_file(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
+        #[derive(serde::Deserialize, Default)]
+        struct File {
+            #[serde(default)]
+            xano: Section,
+        }
+        #[derive(serde::Deserialize, Default)]
+        struct Section {
+            instance: Option<String>,
+            realtime: Option<String>,
+            realtime_version: Option<u8>,
+        }
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let file: File = toml::from_str(&text)
+            .map_err(|err| Error::Config(format!("{}: {}", path.display(), err.message())))?;
+        let missing =
+            |key: &str| Error::Config(format!("{}: [xano] has no `{key}`", path.display()));
+        let instance = file.xano.instance.ok_or_else(|| missing("instance"))?;
+        let canonical = file.xano.realtime.ok_or_else(|| missing("realtime"))?;
+        let origin = if instance.contains("://") {
+            instance
+        } else {
+            format!("https://{instance}")
+        };
+        Ok(match file.xano.realtime_version.unwrap_or(1) {
+            2 => Self::v2(&origin, &canonical),
+            _ => Self::v1(&origin, &canonical),
+        })
+    }
+
     fn new(url: String, protocol: Protocol) -> Self {
         RealtimeOptions {
             url,
@@ -575,5 +611,17 @@ mod tests {
         );
         assert_eq!(v2.kind.as_deref(), Some("chat"));
         assert!(reconnects_after(CloseCode::from(4000)) && !reconnects_after(CloseCode::Normal));
+        let path = std::env::temp_dir().join(format!("xano-rt-{}.toml", std::process::id()));
+        std::fs::write(
+            &path,
+            "[xano]\ninstance = \"x.n7.xano.io\"\nrealtime = \"conn9\"\nrealtime_version = 2\n",
+        )
+        .unwrap();
+        let options = RealtimeOptions::config_file(&path).unwrap();
+        assert_eq!(
+            (options.url.as_str(), options.protocol),
+            ("wss://x.n7.xano.io/ws/conn9", Protocol::V2)
+        );
+        std::fs::remove_file(path).unwrap();
     }
 }

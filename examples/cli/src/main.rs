@@ -94,6 +94,28 @@ async fn main() -> Result<(), xano_runtime::Error> {
         );
     }
 
+    // A realtime channel (xano-runtime's `realtime` feature), on the bundled fake
+    // realtime server: join, send, receive.
+    let fake_rt = xano_tests::fake_realtime::FakeRealtime::start().await;
+    let options = xano_runtime::realtime::RealtimeOptions::v1(&fake_rt.origin, "conn1")
+        .token(xano_tests::fake_realtime::REALTIME_TOKEN);
+    let realtime = xano_runtime::realtime::Realtime::connect(options).await?;
+    let mut room = realtime.channel("book/1", Default::default());
+    room.message(
+        serde_json::json!({"text": "Anyone reading Dune?"}),
+        Default::default(),
+    );
+    while let Some(event) = room.next().await {
+        if event.action == xano_runtime::realtime::Action::Message {
+            println!(
+                "  realtime {}: {}",
+                event.channel.unwrap_or_default(),
+                event.payload
+            );
+            break;
+        }
+    }
+
     match books.get_books_by_book_id(404).await {
         Err(err) if err.is_not_found() => println!("book 404: {err}"),
         other => println!("unexpected: {other:?}"),
