@@ -3,6 +3,9 @@
 //! channel messages to every member, v2 join acknowledgements, pings and the "not
 //! ready" error, and a switch to drop every connection (to test reconnects).
 
+// tungstenite's handshake callback must return its own (large) error response type.
+#![allow(clippy::result_large_err)]
+
 use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
