@@ -172,25 +172,27 @@ impl Decoder {
         }
     }
 
-    /// Splits complete lines (`\n`, `\r\n` or `\r`) off the buffer.
+    /// Handles every complete line (`\n`, `\r\n` or `\r`) in the buffer, then drops
+    /// them from it in one step.
     fn drain_lines(&mut self) {
-        loop {
-            let Some(end) = self.buffer.iter().position(|b| *b == b'\n' || *b == b'\r') else {
-                return;
-            };
+        let buffer = std::mem::take(&mut self.buffer);
+        let mut start = 0;
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &buffer[start..]) {
+            let end = start + found;
             // A `\r` at the very end may be the first half of `\r\n`: wait for more.
-            if self.buffer[end] == b'\r' && end + 1 == self.buffer.len() {
-                return;
+            if buffer[end] == b'\r' && end + 1 == buffer.len() {
+                break;
             }
-            let line = self.buffer.split_to(end);
-            let terminator = if self.buffer.starts_with(b"\r\n") {
-                2
-            } else {
-                1
-            };
-            let _ = self.buffer.split_to(terminator);
-            self.line(&line);
+            self.line(&buffer[start..end]);
+            start = end
+                + if buffer[end..].starts_with(b"\r\n") {
+                    2
+                } else {
+                    1
+                };
         }
+        self.buffer = buffer;
+        bytes::Buf::advance(&mut self.buffer, start);
     }
 
     fn line(&mut self, raw: &[u8]) {
