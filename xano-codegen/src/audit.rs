@@ -464,20 +464,9 @@ fn operations(spec: &OpenAPI) -> Vec<Op<'_>> {
             continue;
         };
         for method in HttpMethod::ALL {
-            let operation = match method {
-                HttpMethod::Get => item.get.as_ref(),
-                HttpMethod::Post => item.post.as_ref(),
-                HttpMethod::Put => item.put.as_ref(),
-                HttpMethod::Patch => item.patch.as_ref(),
-                HttpMethod::Delete => item.delete.as_ref(),
-                HttpMethod::Head => item.head.as_ref(),
-                HttpMethod::Options => item.options.as_ref(),
-                HttpMethod::Trace => item.trace.as_ref(),
-            };
+            let operation = method.operation(item);
             let Some(operation) = operation else { continue };
-            let requirements = operation.security.as_ref().or(spec.security.as_ref());
-            let auth = requirements
-                .is_some_and(|list| !list.is_empty() && list.iter().all(|r| !r.is_empty()));
+            let auth = crate::model::requires_auth(spec, operation);
             ops.push(Op {
                 method,
                 path,

@@ -257,12 +257,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             });
         }
         let source = generation.to_file_source(formatting)?;
-        std::io::stdout()
-            .write_all(source.as_bytes())
-            .map_err(|source| Error::Write {
-                path: PathBuf::from("<stdout>"),
-                source,
-            })?;
+        print(&source)?;
         return Ok(ExitCode::SUCCESS);
     };
 
@@ -342,12 +337,7 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
             write_atomic(&out, json.as_bytes())?;
             eprintln!("{} repairs → {}", parsed.notes.len(), out.display());
         }
-        None => std::io::stdout()
-            .write_all(json.as_bytes())
-            .map_err(|source| Error::Write {
-                path: PathBuf::from("<stdout>"),
-                source,
-            })?,
+        None => print(&json)?,
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -553,12 +543,7 @@ async fn list(args: ListArgs) -> Result<ExitCode, Error> {
             out.push('\n');
         }
     }
-    std::io::stdout()
-        .write_all(out.as_bytes())
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("<stdout>"),
-            source,
-        })?;
+    print(&out)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -708,12 +693,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
             audit::to_text(&findings, allowed, std::io::stdout().is_terminal())
         }
     };
-    std::io::stdout()
-        .write_all(out.as_bytes())
-        .map_err(|source| Error::Write {
-            path: PathBuf::from("<stdout>"),
-            source,
-        })?;
+    print(&out)?;
     let threshold = args.fail_on.as_deref().and_then(Severity::parse);
     let failing = threshold.is_some_and(|t| findings.iter().any(|f| f.severity >= t));
     Ok(if failing {
@@ -721,4 +701,13 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn print(text: &str) -> Result<(), Error> {
+    std::io::stdout()
+        .write_all(text.as_bytes())
+        .map_err(|source| Error::Write {
+            path: PathBuf::from("<stdout>"),
+            source,
+        })
 }

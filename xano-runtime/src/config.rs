@@ -20,35 +20,53 @@ struct File {
 
 /// The keys of `[xano]` the runtime reads; the generator's keys are ignored here.
 #[derive(Deserialize, Default)]
-struct Section {
-    instance: Option<String>,
+pub(crate) struct Section {
+    pub(crate) instance: Option<String>,
     branch: Option<String>,
     data_source: Option<String>,
+    #[cfg(feature = "realtime")]
+    pub(crate) realtime: Option<String>,
+    #[cfg(feature = "realtime")]
+    pub(crate) realtime_version: Option<u8>,
 }
 
-impl ClientBuilder {
-    /// Applies `[xano]` of a `xano.toml`: `instance` (host or origin) replaces the
-    /// origin, `branch` and `data_source` set those.
-    pub fn config_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
-        let path = path.as_ref();
+impl Section {
+    /// Reads `[xano]` of a `xano.toml`.
+    pub(crate) fn read(path: &Path) -> Result<Section, Error> {
         let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
             path: path.to_owned(),
             source,
         })?;
         let file: File = toml::from_str(&text)
             .map_err(|err| Error::Config(format!("{}: {}", path.display(), err.message())))?;
-        let mut builder = self;
-        if let Some(instance) = file.xano.instance {
-            builder.origin = if instance.contains("://") {
-                instance
+        Ok(file.xano)
+    }
+
+    /// `instance` as an origin (`https://` added to a bare host).
+    pub(crate) fn origin(&self) -> Option<String> {
+        self.instance.as_ref().map(|instance| {
+            if instance.contains("://") {
+                instance.clone()
             } else {
                 format!("https://{instance}")
-            };
+            }
+        })
+    }
+}
+
+impl ClientBuilder {
+    /// Applies `[xano]` of a `xano.toml`: `instance` (host or origin) replaces the
+    /// origin, `branch` and `data_source` set those.
+    pub fn config_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
+        let section = Section::read(path.as_ref())?;
+        let mut builder = self;
+        if let Some(origin) = section.origin() {
+            builder.origin = origin;
         }
-        if let Some(branch) = file.xano.branch {
+        if let Some(branch) = section.branch {
             builder.branch = Some(branch);
         }
-        if let Some(source) = file.xano.data_source {
+        if let Some(source) = section.data_source {
             builder.data_source = Some(source);
         }
         Ok(builder)

@@ -77,34 +77,16 @@ impl RealtimeOptions {
     /// From `[xano]` of a `xano.toml`: `instance`, `realtime` (the connection
     /// canonical) and `realtime_version` (1, the default, or 2).
     pub fn config_file(path: impl AsRef<std::path::Path>) -> Result<Self, Error> {
-        #[derive(serde::Deserialize, Default)]
-        struct File {
-            #[serde(default)]
-            xano: Section,
-        }
-        #[derive(serde::Deserialize, Default)]
-        struct Section {
-            instance: Option<String>,
-            realtime: Option<String>,
-            realtime_version: Option<u8>,
-        }
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|source| Error::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let file: File = toml::from_str(&text)
-            .map_err(|err| Error::Config(format!("{}: {}", path.display(), err.message())))?;
+        let section = crate::config::Section::read(path)?;
         let missing =
             |key: &str| Error::Config(format!("{}: [xano] has no `{key}`", path.display()));
-        let instance = file.xano.instance.ok_or_else(|| missing("instance"))?;
-        let canonical = file.xano.realtime.ok_or_else(|| missing("realtime"))?;
-        let origin = if instance.contains("://") {
-            instance
-        } else {
-            format!("https://{instance}")
-        };
-        Ok(match file.xano.realtime_version.unwrap_or(1) {
+        let origin = section.origin().ok_or_else(|| missing("instance"))?;
+        let canonical = section
+            .realtime
+            .clone()
+            .ok_or_else(|| missing("realtime"))?;
+        Ok(match section.realtime_version.unwrap_or(1) {
             2 => Self::v2(&origin, &canonical),
             _ => Self::v1(&origin, &canonical),
         })

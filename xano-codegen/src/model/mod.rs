@@ -101,7 +101,8 @@ impl HttpMethod {
             .find(|m| m.as_str().eq_ignore_ascii_case(text.trim()))
     }
 
-    fn operation(self, item: &openapiv3::PathItem) -> Option<&Operation> {
+    /// The operation of this method in a path item.
+    pub fn operation(self, item: &openapiv3::PathItem) -> Option<&Operation> {
         match self {
             HttpMethod::Get => item.get.as_ref(),
             HttpMethod::Post => item.post.as_ref(),
@@ -202,6 +203,13 @@ pub struct ModelOptions {
     pub module_name: Option<String>,
     /// Endpoints that also get a `…_stream` function.
     pub streams: Vec<(HttpMethod, String)>,
+}
+
+/// Xano marks protected endpoints `security: [{"bearerAuth": []}]` and public ones
+/// `security: []`; `[{}]` (auth optional) counts as public.
+pub fn requires_auth(spec: &OpenAPI, operation: &Operation) -> bool {
+    let requirements = operation.security.as_ref().or(spec.security.as_ref());
+    requirements.is_some_and(|list| !list.is_empty() && list.iter().all(|req| !req.is_empty()))
 }
 
 /// Whether two endpoint paths are the same, ignoring a trailing slash.
@@ -502,11 +510,8 @@ impl<'a> Builder<'a> {
         })
     }
 
-    /// Xano marks protected endpoints `security: [{"bearerAuth": []}]` and public
-    /// ones `security: []`; `[{}]` (auth optional) counts as public.
     fn requires_auth(&self, operation: &Operation) -> bool {
-        let requirements = operation.security.as_ref().or(self.spec.security.as_ref());
-        requirements.is_some_and(|list| !list.is_empty() && list.iter().all(|req| !req.is_empty()))
+        requires_auth(self.spec, operation)
     }
 
     fn path_params(
