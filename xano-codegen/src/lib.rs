@@ -126,8 +126,10 @@ impl Settings {
 /// One spec after `normalize` and `parse`.
 #[derive(Debug)]
 pub struct ParsedSpec {
-    /// The spec as loaded.
-    pub raw: RawSpec,
+    /// Where it came from (a path or URL).
+    pub origin: String,
+    /// SHA-256 of the bytes as loaded.
+    pub sha256: String,
     /// The repaired document (what `xano-codegen normalize` writes).
     pub normalized: serde_json::Value,
     /// The repairs made.
@@ -136,13 +138,15 @@ pub struct ParsedSpec {
     pub openapi: openapiv3::OpenAPI,
 }
 
-/// Runs `normalize` and `parse` on one spec.
-pub fn parse_spec(raw: RawSpec) -> Result<ParsedSpec> {
+/// Runs `normalize` and `parse` on one spec (the loaded JSON is left as it was:
+/// the repairs are made on one copy).
+pub fn parse_spec(raw: &RawSpec) -> Result<ParsedSpec> {
     let mut normalized = raw.json.clone();
     let notes = normalize::normalize(&mut normalized);
     let openapi = parse::parse(&raw.origin, &normalized)?;
     Ok(ParsedSpec {
-        raw,
+        origin: raw.origin.clone(),
+        sha256: raw.sha256.clone(),
         normalized,
         notes,
         openapi,
@@ -166,7 +170,7 @@ pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
     let mut notes = Vec::with_capacity(specs.len());
     let mut modules = model::naming::UniqueNames::default();
     for raw in specs {
-        let parsed = parse_spec(raw.clone())?;
+        let parsed = parse_spec(raw)?;
         let options = model::ModelOptions {
             streams: streams.clone(),
             module_name: settings

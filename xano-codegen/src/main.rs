@@ -317,18 +317,15 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
     else {
         return Ok(ExitCode::from(2));
     };
-    let parsed = xano_codegen::parse_spec(raw)?;
+    let parsed = xano_codegen::parse_spec(&raw)?;
     if args.verbose {
         for note in &parsed.notes {
-            eprintln!(
-                "note: {}#{}: {}",
-                parsed.raw.origin, note.pointer, note.message
-            );
+            eprintln!("note: {}#{}: {}", parsed.origin, note.pointer, note.message);
         }
     }
     let mut json =
         serde_json::to_string_pretty(&parsed.normalized).map_err(|err| Error::Config {
-            file: parsed.raw.origin.clone(),
+            file: parsed.origin.clone(),
             message: err.to_string(),
         })?;
     json.push('\n');
@@ -667,10 +664,10 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
         if let Ok(text) = std::fs::read_to_string(&raw.origin) {
             texts.insert(raw.origin.clone(), text);
         }
-        let parsed = xano_codegen::parse_spec(raw)?;
+        let parsed = xano_codegen::parse_spec(&raw)?;
         findings.extend(audit::audit(&AuditInput {
             spec: &parsed.openapi,
-            file: &parsed.raw.origin,
+            file: &parsed.origin,
             fetched_publicly: *public,
         }));
     }

@@ -14,7 +14,7 @@ fn fixture(name: &str) -> PathBuf {
 
 fn findings(name: &str, public: bool) -> Vec<audit::Finding> {
     let raw = xano_codegen::RawSpec::from_path(&fixture(name)).unwrap();
-    let parsed = xano_codegen::parse_spec(raw).unwrap();
+    let parsed = xano_codegen::parse_spec(&raw).unwrap();
     audit::audit(&AuditInput {
         spec: &parsed.openapi,
         file: name,
