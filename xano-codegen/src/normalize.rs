@@ -43,6 +43,7 @@ pub fn normalize(doc: &mut Value) -> Vec<Note> {
     let mut walker = Walker {
         notes: Vec::new(),
         pointer: String::new(),
+        depth: 0,
     };
     walker.document(doc);
     walker.notes
@@ -52,7 +53,13 @@ struct Walker {
     notes: Vec<Note>,
     /// The pointer of the node being visited; pushed and truncated while walking.
     pointer: String,
+    /// How many schemas deep the walk is.
+    depth: usize,
 }
+
+/// Schemas nested deeper than this become free-form JSON: every later stage
+/// recurses per level, and no real Xano record nests anywhere near this deep.
+pub const MAX_SCHEMA_DEPTH: usize = 32;
 
 impl Walker {
     fn note(&mut self, message: impl Into<String>) {
@@ -259,6 +266,17 @@ impl Walker {
     }
 
     fn schema(&mut self, schema: &mut Value) {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            self.note(format!("schema nested deeper than {MAX_SCHEMA_DEPTH} levels: typed as free-form JSON"));
+            *schema = Value::Object(Map::new());
+            return;
+        }
+        self.depth += 1;
+        self.schema_at_depth(schema);
+        self.depth -= 1;
+    }
+
+    fn schema_at_depth(&mut self, schema: &mut Value) {
         if let Value::Array(descriptors) = schema {
             let converted = self.descriptors_to_object(std::mem::take(descriptors));
             *schema = converted;
@@ -655,6 +673,24 @@ mod tests {
                 .iter()
                 .any(|n| n.pointer.ends_with("/schema/properties"))
         );
+    }
+
+    #[test]
+    fn deep_schemas_are_cut() {
+        let mut schema = json!({"type": "string"});
+        for _ in 0..40 {
+            schema = json!({"type": "object", "properties": {"next": schema}});
+        }
+        let (doc, notes) = repaired(op(schema));
+        let mut node = doc.pointer(BODY).unwrap();
+        let mut depth = 0;
+        while let Some(next) = node.pointer("/properties/next") {
+            node = next;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_SCHEMA_DEPTH);
+        assert_eq!(node, &json!({}));
+        assert!(notes.iter().any(|n| n.message.contains("deeper than")));
     }
 
     #[test]
