@@ -267,7 +267,9 @@ impl Walker {
 
     fn schema(&mut self, schema: &mut Value) {
         if self.depth >= MAX_SCHEMA_DEPTH {
-            self.note(format!("schema nested deeper than {MAX_SCHEMA_DEPTH} levels: typed as free-form JSON"));
+            self.note(format!(
+                "schema nested deeper than {MAX_SCHEMA_DEPTH} levels: typed as free-form JSON"
+            ));
             *schema = Value::Object(Map::new());
             return;
         }

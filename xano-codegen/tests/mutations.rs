@@ -71,7 +71,11 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
     let node = at(doc, &path);
     match (node, rng.below(10)) {
         (Value::Object(map), 0) if !map.is_empty() => {
-            let key = map.keys().nth(rng.below(map.len())).cloned().unwrap_or_default();
+            let key = map
+                .keys()
+                .nth(rng.below(map.len()))
+                .cloned()
+                .unwrap_or_default();
             map.remove(&key);
         }
         (Value::Object(map), 1) => {
@@ -90,12 +94,25 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
         }
         (Value::Object(map), 2) => {
             let long = "x".repeat(300);
-            let names = ["type", "é名前 🚀", "", "self", "1st", "extra", "Client", "r#type", long.as_str()];
+            let names = [
+                "type",
+                "é名前 🚀",
+                "",
+                "self",
+                "1st",
+                "extra",
+                "Client",
+                "r#type",
+                long.as_str(),
+            ];
             let name = names[rng.below(names.len())].to_owned();
             map.insert(name, json!({"type": "integer", "nullable": "true"}));
         }
         (Value::Object(map), 3) => {
-            map.insert("enum".into(), Value::Array((0..1000).map(|i| json!(format!("v{i} 🙂"))).collect()));
+            map.insert(
+                "enum".into(),
+                Value::Array((0..1000).map(|i| json!(format!("v{i} 🙂"))).collect()),
+            );
         }
         (Value::Object(map), 4) => {
             map.insert("properties".into(), deep(rng.below(200)));
@@ -104,9 +121,29 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
             map.clear();
         }
         (Value::Object(map), 6) => {
-            let values = [json!("64"), json!(-1), json!(null), json!([1, "a"]), json!({"$ref": "#/components/schemas/Nope"}), json!(1e300)];
-            let keys = ["maxLength", "items", "required", "default", "type", "schema", "format", "nullable", "security"];
-            map.insert(keys[rng.below(keys.len())].into(), values[rng.below(values.len())].clone());
+            let values = [
+                json!("64"),
+                json!(-1),
+                json!(null),
+                json!([1, "a"]),
+                json!({"$ref": "#/components/schemas/Nope"}),
+                json!(1e300),
+            ];
+            let keys = [
+                "maxLength",
+                "items",
+                "required",
+                "default",
+                "type",
+                "schema",
+                "format",
+                "nullable",
+                "security",
+            ];
+            map.insert(
+                keys[rng.below(keys.len())].into(),
+                values[rng.below(values.len())].clone(),
+            );
         }
         (Value::Array(items), _) if !items.is_empty() => {
             let index = rng.below(items.len());
@@ -123,16 +160,26 @@ fn mutate(doc: &mut Value, rng: &mut Rng) {
 
 fn specs() -> Vec<(String, Value)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let mut dirs = vec![root.join("examples/specs"), root.join("xano-codegen/tests/fixtures"), root.join("xano-codegen/tests/audit")];
+    let mut dirs = vec![
+        root.join("examples/specs"),
+        root.join("xano-codegen/tests/fixtures"),
+        root.join("xano-codegen/tests/audit"),
+    ];
     let shared = root.join("../shared/xano-specs");
     if shared.is_dir() {
         dirs.push(shared);
     }
     let mut specs = Vec::new();
     for dir in dirs {
-        let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok().map(|e| e.path())).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
         files.sort();
-        for file in files.into_iter().filter(|f| f.extension().is_some_and(|e| e == "json")) {
+        for file in files
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "json"))
+        {
             let value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
             specs.push((file.display().to_string(), value));
         }
@@ -149,7 +196,11 @@ fn two_thousand_mutations_never_panic() {
         // Large real specs are mutated less often: they are slow to generate in debug.
         // The large real specs are slow to generate in a debug build: 1 round in 250.
         let small = specs.len().min(5);
-        let (name, base) = &specs[if round % 250 == 0 { rng.below(specs.len()) } else { rng.below(small) }];
+        let (name, base) = &specs[if round % 250 == 0 {
+            rng.below(specs.len())
+        } else {
+            rng.below(small)
+        }];
         let mut doc = base.clone();
         for _ in 0..=rng.below(3) {
             mutate(&mut doc, &mut rng);
@@ -160,9 +211,11 @@ fn two_thousand_mutations_never_panic() {
             let generation = xano_codegen::generate(&[raw], &xano_codegen::Settings::default())?;
             if round % 50 == 0 {
                 // A sample of the successes: the tokens must parse as a Rust file.
-                syn::parse2::<syn::File>(generation.tokens()).map_err(|err| xano_codegen::Error::Config {
-                    file: name.clone(),
-                    message: format!("generated code does not parse: {err}"),
+                syn::parse2::<syn::File>(generation.tokens()).map_err(|err| {
+                    xano_codegen::Error::Config {
+                        file: name.clone(),
+                        message: format!("generated code does not parse: {err}"),
+                    }
                 })?;
             }
             Ok::<_, xano_codegen::Error>(())
@@ -172,18 +225,32 @@ fn two_thousand_mutations_never_panic() {
             Ok(Ok(())) => generated += 1,
             Ok(Err(err)) => {
                 let message = err.to_string();
-                assert!(!message.contains("does not parse"), "mutation {round}: {message}");
+                assert!(
+                    !message.contains("does not parse"),
+                    "mutation {round}: {message}"
+                );
                 // A pointer (`(at /…)`), or a line and column for JSON syntax errors.
-                let after_name = message.split_once(&format!("#mutation{round}")).map_or("", |(_, rest)| rest);
-                let line_column = after_name.starts_with(':') && after_name[1..].starts_with(|c: char| c.is_ascii_digit());
-                let located = message.contains("(at /") || message.contains("(at the document root)") || line_column;
-                assert!(located, "mutation {round}: the error has no location: {message}");
+                let after_name = message
+                    .split_once(&format!("#mutation{round}"))
+                    .map_or("", |(_, rest)| rest);
+                let line_column = after_name.starts_with(':')
+                    && after_name[1..].starts_with(|c: char| c.is_ascii_digit());
+                let located = message.contains("(at /")
+                    || message.contains("(at the document root)")
+                    || line_column;
+                assert!(
+                    located,
+                    "mutation {round}: the error has no location: {message}"
+                );
                 rejected += 1;
             }
         }
     }
     println!("{generated} mutated specs generated, {rejected} rejected with a located error");
-    assert!(generated > 1000, "most mutations should still generate ({generated})");
+    assert!(
+        generated > 1000,
+        "most mutations should still generate ({generated})"
+    );
 }
 
 #[test]
@@ -191,12 +258,17 @@ fn deep_nesting_fails_cleanly() {
     // 10,000 nested object schemas, written as text (building it as a `Value` would
     // itself recurse that deep).
     let levels = 10_000;
-    let mut text = String::from(r#"{"openapi": "3.0.0", "info": {"title": "deep", "version": "1"}, "paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": "#);
+    let mut text = String::from(
+        r#"{"openapi": "3.0.0", "info": {"title": "deep", "version": "1"}, "paths": {"/x": {"get": {"responses": {"200": {"description": "ok", "content": {"application/json": {"schema": "#,
+    );
     text.push_str(&r#"{"type": "object", "properties": {"next": "#.repeat(levels));
     text.push_str(r#"{"type": "string"}"#);
     text.push_str(&"}}".repeat(levels));
     text.push_str("}}}}}}}}");
     let err = xano_codegen::RawSpec::from_bytes("deep.json", text.as_bytes()).unwrap_err();
-    assert!(err.to_string().contains("recursion limit exceeded"), "{err}");
+    assert!(
+        err.to_string().contains("recursion limit exceeded"),
+        "{err}"
+    );
     assert!(err.to_string().starts_with("deep.json:1:"), "{err}");
 }
