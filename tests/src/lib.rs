@@ -14,3 +14,22 @@ pub mod generated {
 
 pub mod fake_realtime;
 pub mod fake_xano;
+
+/// Signs up on the fake Xano's bookstore group and returns the `authToken`.
+pub async fn sign_up(
+    books: &generated::bookstore_spec::bookstore::Client,
+    email: &str,
+    password: &str,
+) -> String {
+    use generated::bookstore_spec::bookstore::PostAuthSignupInput;
+    books
+        .post_auth_signup(&PostAuthSignupInput {
+            name: "Ada".into(),
+            email: email.into(),
+            password: password.into(),
+        })
+        .await
+        .expect("signup")
+        .auth_token
+        .expect("authToken")
+}

@@ -13,15 +13,7 @@ async fn setup() -> (FakeXano, Client, api::Client) {
 }
 
 async fn sign_in(xano: &Client, books: &api::Client) -> String {
-    let signup = books
-        .post_auth_signup(&api::PostAuthSignupInput {
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            password: "correct horse".into(),
-        })
-        .await
-        .expect("signup");
-    let token = signup.auth_token.expect("authToken");
+    let token = xano_tests::sign_up(books, "ada@example.com", "correct horse").await;
     xano.session().set_token(token.clone());
     token
 }

@@ -43,16 +43,7 @@ async fn logs_name_calls_but_never_tokens() {
     let fake = FakeXano::start().await;
     let xano = Client::builder(fake.origin()).build().unwrap();
     let books = api::Client::new(&xano);
-    let token = books
-        .post_auth_signup(&api::PostAuthSignupInput {
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            password: PASSWORD.into(),
-        })
-        .await
-        .unwrap()
-        .auth_token
-        .unwrap();
+    let token = xano_tests::sign_up(&books, "ada@example.com", PASSWORD).await;
     xano.session().set_token(token.clone());
     books.get_auth_me().await.unwrap();
     let debug = format!("{xano:?} {books:?}");

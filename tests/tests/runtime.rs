@@ -20,16 +20,7 @@ fn fast_retries() -> RetryPolicy {
 }
 
 async fn sign_up(books: &api::Client) -> String {
-    books
-        .post_auth_signup(&api::PostAuthSignupInput {
-            name: "Ada".into(),
-            email: EMAIL.into(),
-            password: PASSWORD.into(),
-        })
-        .await
-        .expect("signup")
-        .auth_token
-        .expect("authToken")
+    xano_tests::sign_up(books, EMAIL, PASSWORD).await
 }
 
 fn path(route: &str) -> String {

@@ -13,16 +13,7 @@ async fn signed_in() -> (FakeXano, Client, api::Client) {
     let fake = FakeXano::start().await;
     let xano = Client::builder(fake.origin()).build().unwrap();
     let books = api::Client::new(&xano);
-    let token = books
-        .post_auth_signup(&api::PostAuthSignupInput {
-            name: "Ada".into(),
-            email: "ada@example.com".into(),
-            password: "pw".into(),
-        })
-        .await
-        .unwrap()
-        .auth_token
-        .unwrap();
+    let token = xano_tests::sign_up(&books, "ada@example.com", "pw").await;
     xano.session().set_token(token);
     (fake, xano, books)
 }
