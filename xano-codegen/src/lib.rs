@@ -36,6 +36,7 @@ pub mod model;
 pub mod normalize;
 pub mod parse;
 pub mod source;
+pub mod synthetic;
 pub mod write;
 
 pub use builder::Builder;
