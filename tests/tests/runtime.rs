@@ -23,6 +23,16 @@ async fn sign_up(books: &api::Client) -> String {
     xano_tests::sign_up(books, EMAIL, PASSWORD).await
 }
 
+/// A client on `fake` with fast retries, and its bookstore group client.
+fn retrying(fake: &FakeXano) -> (Client, api::Client) {
+    let xano = Client::builder(fake.origin())
+        .retry(fast_retries())
+        .build()
+        .unwrap();
+    let books = api::Client::new(&xano);
+    (xano, books)
+}
+
 fn path(route: &str) -> String {
     format!("{BOOKSTORE_GROUP}{route}")
 }
@@ -30,11 +40,7 @@ fn path(route: &str) -> String {
 #[tokio::test]
 async fn rate_limits_are_retried_then_succeed() {
     let fake = FakeXano::start().await;
-    let xano = Client::builder(fake.origin())
-        .retry(fast_retries())
-        .build()
-        .unwrap();
-    let books = api::Client::new(&xano);
+    let (_xano, books) = retrying(&fake);
     fake.script(
         "GET".parse().unwrap(),
         &path("/books/count"),
@@ -108,11 +114,7 @@ async fn retries_give_up_with_the_last_error() {
 #[tokio::test]
 async fn posts_are_not_retried_unless_asked() {
     let fake = FakeXano::start().await;
-    let xano = Client::builder(fake.origin())
-        .retry(fast_retries())
-        .build()
-        .unwrap();
-    let books = api::Client::new(&xano);
+    let (xano, books) = retrying(&fake);
     xano.session().set_token(sign_up(&books).await);
     let input = api::PostBooksInput {
         title: "Ubik".into(),
