@@ -43,7 +43,7 @@ fn main() {
             settings.with_stream("POST /chat");
         }
         let generation =
-            xano_codegen::generate(&[raw], &settings).unwrap_or_else(|err| panic!("{err}"));
+            xano_codegen::generate(vec![raw], &settings).unwrap_or_else(|err| panic!("{err}"));
         let source = generation
             .to_file_source(xano_codegen::write::Formatting::Prettyplease)
             .unwrap_or_else(|err| panic!("{err}"));

@@ -7,6 +7,10 @@ use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::path::Path;
 use xano_codegen::{RawSpec, model, normalize, parse, write};
 
+// The allocator the CLI uses.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn inputs() -> Vec<(String, Vec<u8>)> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut specs = vec![(
@@ -66,15 +70,29 @@ fn stages(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("emit", &name), |b| {
             b.iter(|| xano_codegen::emit::group_module(&group_ir))
         });
-        group.bench_function(BenchmarkId::new("format", &name), |b| {
+        // The baseline: syn + prettyplease over the whole module in one pass, on one
+        // thread, from tokens already emitted.
+        group.bench_function(BenchmarkId::new("format_whole", &name), |b| {
             b.iter(|| {
                 write::format_source("", tokens.clone(), write::Formatting::Prettyplease).unwrap()
+            })
+        });
+        // What the CLI and build.rs do: emit and format in parts, on every core.
+        group.bench_function(BenchmarkId::new("emit_and_format_parts", &name), |b| {
+            b.iter(|| {
+                write::format_groups(
+                    "",
+                    std::slice::from_ref(&group_ir),
+                    write::Wrapping::Module,
+                    write::Formatting::Prettyplease,
+                )
+                .unwrap()
             })
         });
         group.bench_function(BenchmarkId::new("all", &name), |b| {
             b.iter(|| {
                 let raw = RawSpec::from_bytes("s", &bytes).unwrap();
-                xano_codegen::generate(&[raw], &Default::default())
+                xano_codegen::generate(vec![raw], &Default::default())
                     .unwrap()
                     .to_file_source(write::Formatting::Prettyplease)
                     .unwrap()

@@ -1,11 +1,19 @@
 //! Prints how long each pipeline stage takes on the given specs (release build):
-//! `cargo run --release -p xano-codegen --example stage_times -- SPEC...`
+//! `cargo run --release -p xano-codegen --example stage_times -- SPEC... [synthetic:N]`
 use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     for path in std::env::args().skip(1) {
         let t = Instant::now();
-        let bytes = std::fs::read(&path).expect("read");
+        // `synthetic:N` times a synthetic spec of N endpoints.
+        let bytes = match path.strip_prefix("synthetic:") {
+            Some(n) => serde_json::to_vec(&xano_codegen::synthetic::spec(n.parse().expect("N")))
+                .expect("spec"),
+            None => std::fs::read(&path).expect("read"),
+        };
         let raw = xano_codegen::RawSpec::from_bytes(path.clone(), &bytes).expect("json");
         let t_load = t.elapsed();
         let t = Instant::now();

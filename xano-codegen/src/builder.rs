@@ -131,7 +131,7 @@ impl Builder {
                 }
             }
         }
-        crate::generate(&raws, &settings)
+        crate::generate(raws, &settings)
     }
 
     /// Generates and writes `$OUT_DIR/<out name>` atomically, returning its path,

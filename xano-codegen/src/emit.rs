@@ -24,6 +24,99 @@ pub fn group_module(group: &ApiGroup) -> TokenStream {
 
 /// The items of one API group's module (a file's content in directory mode).
 pub fn group_items(group: &ApiGroup) -> TokenStream {
+    let layout = Layout::new(group);
+    let head = head(group);
+    let client_impl = client_impl(group, 0..group.endpoints.len(), true);
+    let items = layout.items(group, 0..layout.item_count());
+    quote! {
+        #head
+        #client_impl
+        #items
+    }
+}
+
+/// The order of a group module's type items (definitions and Input/Output aliases,
+/// sorted by name so checked-in diffs stay small), computed once so that parts of
+/// the module can be emitted separately: `write` formats them on several threads.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    items: Vec<TypeItem>,
+}
+
+/// One type item of a group module.
+#[derive(Debug, Clone, Copy)]
+enum TypeItem {
+    /// `group.types.defs()[i]`.
+    Def(usize),
+    /// The Output alias of `group.endpoints[i]`.
+    OutputAlias(usize),
+    /// The Input alias of `group.endpoints[i]`.
+    InputAlias(usize),
+}
+
+impl Layout {
+    /// Orders `group`'s type items.
+    pub fn new(group: &ApiGroup) -> Self {
+        let types = &group.types;
+        let mut named: Vec<(&str, TypeItem)> = types
+            .defs()
+            .iter()
+            .enumerate()
+            .map(|(i, def)| (def.name.as_str(), TypeItem::Def(i)))
+            .collect();
+        for (i, endpoint) in group.endpoints.iter().enumerate() {
+            if needs_alias(&endpoint.output_name, &endpoint.output, types) {
+                named.push((&endpoint.output_name, TypeItem::OutputAlias(i)));
+            }
+            if let Some(input) = &endpoint.input {
+                if needs_alias(&input.name, &input.ty, types) {
+                    named.push((&input.name, TypeItem::InputAlias(i)));
+                }
+            }
+        }
+        // Stable: equal names keep definition order, as before the split.
+        named.sort_by(|a, b| a.0.cmp(b.0));
+        Layout {
+            items: named.into_iter().map(|(_, item)| item).collect(),
+        }
+    }
+
+    /// How many type items the module has.
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The type items in `range`, in module order.
+    pub fn items(&self, group: &ApiGroup, range: std::ops::Range<usize>) -> TokenStream {
+        let extra = extra_derives(group);
+        let defs = group.types.defs();
+        let items = self.items[range].iter().map(|item| match *item {
+            TypeItem::Def(i) => type_def(&defs[i], &group.types, &extra),
+            TypeItem::OutputAlias(i) => {
+                let endpoint = &group.endpoints[i];
+                alias(
+                    &endpoint.output_name,
+                    &endpoint.output,
+                    &group.types,
+                    endpoint,
+                    "Output",
+                )
+            }
+            TypeItem::InputAlias(i) => {
+                let endpoint = &group.endpoints[i];
+                match &endpoint.input {
+                    Some(input) => alias(&input.name, &input.ty, &group.types, endpoint, "Input"),
+                    None => quote!(),
+                }
+            }
+        });
+        quote!(#(#items)*)
+    }
+}
+
+/// What comes before the client's methods: the module doc, the serde import, the
+/// constants and the `Client` struct.
+pub fn head(group: &ApiGroup) -> TokenStream {
     let mut module_doc = format!("The `{}` API group.", group.title);
     if let Some(description) = &group.description {
         module_doc.push_str("\n\n");
@@ -75,43 +168,6 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         "Typed calls to the `{}` API group: one async method per endpoint.",
         group.title
     ));
-    let endpoints = group.endpoints.iter().map(|e| {
-        let call = endpoint_fn(e, &group.types);
-        let streams = paging_fns(e, &group.types);
-        quote!(#call #streams)
-    });
-
-    // Types and the Input/Output aliases, sorted by name so checked-in diffs stay small.
-    let mut items: Vec<(String, TokenStream)> = defs
-        .iter()
-        .map(|def| {
-            (
-                def.name.clone(),
-                type_def(def, &group.types, &extra_derives(group)),
-            )
-        })
-        .collect();
-    for endpoint in &group.endpoints {
-        items.extend(alias(
-            &endpoint.output_name,
-            &endpoint.output,
-            &group.types,
-            endpoint,
-            "Output",
-        ));
-        if let Some(input) = &endpoint.input {
-            items.extend(alias(
-                &input.name,
-                &input.ty,
-                &group.types,
-                endpoint,
-                "Input",
-            ));
-        }
-    }
-    items.sort_by(|a, b| a.0.cmp(&b.0));
-    let items = items.into_iter().map(|(_, tokens)| tokens);
-
     quote! {
         #module_doc
         #serde_use
@@ -125,8 +181,18 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
         pub struct Client {
             client: xano_runtime::Client,
         }
+    }
+}
 
-        impl Client {
+/// `impl Client { … }` with the methods of `endpoints` (a range of
+/// `group.endpoints`), led by `Client::new` when `with_constructor`.
+pub fn client_impl(
+    group: &ApiGroup,
+    endpoints: std::ops::Range<usize>,
+    with_constructor: bool,
+) -> TokenStream {
+    let constructor = with_constructor.then(|| {
+        quote! {
             /// A client for this API group on `client`'s instance, sharing its
             /// session and settings.
             pub fn new(client: &xano_runtime::Client) -> Self {
@@ -134,27 +200,35 @@ pub fn group_items(group: &ApiGroup) -> TokenStream {
                     client: client.with_api_group(API_GROUP),
                 }
             }
-
-            #(#endpoints)*
         }
-
-        #(#items)*
+    });
+    let methods = group.endpoints[endpoints].iter().map(|e| {
+        let call = endpoint_fn(e, &group.types);
+        let streams = paging_fns(e, &group.types);
+        quote!(#call #streams)
+    });
+    quote! {
+        impl Client {
+            #constructor
+            #(#methods)*
+        }
     }
 }
 
-/// `pub type <Name> = <type>;` unless the type already carries the name.
+/// Whether an endpoint's Input or Output needs a `pub type` alias: not when the
+/// type already carries the name.
+fn needs_alias(name: &str, ty: &TypeRef, types: &TypeSpace) -> bool {
+    !matches!(ty, TypeRef::Named(id) if types.name(*id) == name)
+}
+
+/// `pub type <Name> = <type>;`, documented with the endpoint it belongs to.
 fn alias(
     name: &str,
     ty: &TypeRef,
     types: &TypeSpace,
     endpoint: &Endpoint,
     what: &str,
-) -> Option<(String, TokenStream)> {
-    if let TypeRef::Named(id) = ty {
-        if types.name(*id) == name {
-            return None;
-        }
-    }
+) -> TokenStream {
     let alias_doc = doc(&format!(
         "{what} of `{} {}`.",
         endpoint.method.as_str(),
@@ -162,13 +236,10 @@ fn alias(
     ));
     let alias_ident = ident(name);
     let target = type_tokens(ty, types);
-    Some((
-        name.to_owned(),
-        quote! {
-            #alias_doc
-            pub type #alias_ident = #target;
-        },
-    ))
+    quote! {
+        #alias_doc
+        pub type #alias_ident = #target;
+    }
 }
 
 fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {

@@ -13,7 +13,7 @@
 //!
 //! ```no_run
 //! let spec = xano_codegen::source::RawSpec::from_path("specs/auth.json".as_ref())?;
-//! let generation = xano_codegen::generate(&[spec], &xano_codegen::Settings::default())?;
+//! let generation = xano_codegen::generate(vec![spec], &xano_codegen::Settings::default())?;
 //! let source = generation.to_file_source(xano_codegen::write::Formatting::Prettyplease)?;
 //! std::fs::write("src/xano.rs", source).unwrap();
 //! # Ok::<(), xano_codegen::Error>(())
@@ -164,14 +164,23 @@ pub struct Generation {
 }
 
 /// Generates clients for `specs` (each its own module).
-pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
+///
+/// The specs are consumed: each one's JSON becomes its typed document in place, so a
+/// large spec never exists twice in memory.
+pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     settings.validate()?;
     let streams = settings.stream_endpoints()?;
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
     let mut modules = model::naming::UniqueNames::default();
-    for raw in specs {
-        let parsed = parse_spec(raw)?;
+    for mut raw in specs {
+        let mut json = std::mem::take(&mut raw.json);
+        let spec_notes = normalize::normalize(&mut json);
+        let openapi = parse::parse_owned(&raw.origin, json, || {
+            let mut again = raw.reload()?;
+            normalize::normalize(&mut again);
+            Some(again)
+        })?;
         let options = model::ModelOptions {
             streams: streams.clone(),
             module_name: settings
@@ -180,11 +189,12 @@ pub fn generate(specs: &[RawSpec], settings: &Settings) -> Result<Generation> {
                 .find(|(origin, _)| *origin == raw.origin)
                 .map(|(_, module)| module.clone()),
         };
-        let mut group = model::build(&raw.origin, &parsed.openapi, &raw.sha256, &options)?;
+        let mut group = model::build(&raw.origin, &openapi, &raw.sha256, &options)?;
+        drop(openapi);
         group.module = modules.claim(&group.module, "_");
         group.derives = settings.derives.clone();
 
-        notes.push((raw.origin.clone(), parsed.notes));
+        notes.push((raw.origin, spec_notes));
         groups.push(group);
     }
     for (method, path) in &streams {
@@ -216,7 +226,12 @@ impl Generation {
             .iter()
             .map(|g| (g.title.as_str(), g.sha256.as_str()))
             .collect();
-        write::format_source(&write::header(&specs), self.tokens(), formatting)
+        write::format_groups(
+            &write::header(&specs),
+            &self.groups,
+            write::Wrapping::Module,
+            formatting,
+        )
     }
 
     /// One formatted file per group (`<module>.rs`) plus a `mod.rs` declaring them.
@@ -225,7 +240,12 @@ impl Generation {
         let mut mods = Vec::new();
         for group in &self.groups {
             let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
-            let source = write::format_source(&header, emit::group_items(group), formatting)?;
+            let source = write::format_groups(
+                &header,
+                std::slice::from_ref(group),
+                write::Wrapping::Items,
+                formatting,
+            )?;
             files.push((
                 format!("{}.rs", model::naming::serde_name(&group.module)),
                 source,

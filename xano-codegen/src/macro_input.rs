@@ -162,7 +162,7 @@ impl MacroInput {
             tracked.push(path.display().to_string());
             raws.push(raw);
         }
-        let generation = crate::generate(&raws, &self.settings(base)).map_err(|err| {
+        let generation = crate::generate(raws, &self.settings(base)).map_err(|err| {
             // Point at the spec the error is about.
             let text = err.to_string();
             let span = self

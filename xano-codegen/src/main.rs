@@ -224,7 +224,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     for stream in &streams {
         settings.with_stream(stream);
     }
-    let generation = xano_codegen::generate(&raws, &settings)?;
+    let generation = xano_codegen::generate(raws, &settings)?;
     for (origin, notes) in &generation.notes {
         if args.verbose {
             for note in notes {
@@ -237,14 +237,10 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             );
         }
     }
-    for group in &generation.groups {
+    // `notes` holds one entry per spec, in the order of `groups`.
+    for ((origin, _), group) in generation.notes.iter().zip(&generation.groups) {
         for warning in &group.warnings {
-            eprintln!(
-                "warning: {}#{}: {}",
-                group_origin(&raws, group),
-                warning.pointer,
-                warning.message
-            );
+            eprintln!("warning: {origin}#{}: {}", warning.pointer, warning.message);
         }
     }
 
@@ -363,13 +359,6 @@ fn load_all(specs: &[String]) -> Result<Vec<RawSpec>, Error> {
         raws.push(raw);
     }
     Ok(raws)
-}
-
-fn group_origin<'a>(raws: &'a [RawSpec], group: &xano_codegen::ApiGroup) -> &'a str {
-    raws.iter()
-        .find(|raw| raw.sha256 == group.sha256)
-        .map(|raw| raw.origin.as_str())
-        .unwrap_or("spec")
 }
 
 /// A directory output: an existing directory, or a path ending in a separator.

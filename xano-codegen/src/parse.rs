@@ -7,6 +7,45 @@ use serde_json::Value;
 /// Checks the OpenAPI version and deserializes the document; a failure names the
 /// JSON pointer of the node serde stopped at.
 pub fn parse(file: &str, doc: &Value) -> Result<openapiv3::OpenAPI> {
+    check_version(file, doc)?;
+    // The plain pass is fast; `locate` runs only to explain a failure.
+    <openapiv3::OpenAPI as Deserialize>::deserialize(doc)
+        .map_err(|whole| explain(file, doc, &whole))
+}
+
+/// [`parse`] that consumes the document: its strings move into the typed document
+/// instead of being copied, and its nodes are freed as they are read, so the two
+/// never both exist in full (a large spec's peak memory is about one of them).
+/// `again` rebuilds the same document when it must be read a second time to say
+/// where a failure is.
+pub fn parse_owned(
+    file: &str,
+    doc: Value,
+    again: impl FnOnce() -> Option<Value>,
+) -> Result<openapiv3::OpenAPI> {
+    check_version(file, &doc)?;
+    <openapiv3::OpenAPI as Deserialize>::deserialize(doc).map_err(|whole| match again() {
+        Some(doc) => explain(file, &doc, &whole),
+        None => Error::Spec {
+            file: file.to_owned(),
+            pointer: String::new(),
+            message: format!("invalid OpenAPI: {whole}"),
+        },
+    })
+}
+
+fn explain(file: &str, doc: &Value, whole: &serde_json::Error) -> Error {
+    let (pointer, message) = locate(doc).unwrap_or_else(|| (String::new(), whole.to_string()));
+    Error::Spec {
+        file: file.to_owned(),
+        pointer,
+        message: format!("invalid OpenAPI: {message}"),
+    }
+}
+
+/// An OpenAPI 3.0 document: a JSON object with `openapi: 3.0.x` (not Swagger 2.0,
+/// not 3.1).
+fn check_version(file: &str, doc: &Value) -> Result<()> {
     let Some(root) = doc.as_object() else {
         return Err(Error::Spec {
             file: file.to_owned(),
@@ -22,36 +61,19 @@ pub fn parse(file: &str, doc: &Value) -> Result<openapiv3::OpenAPI> {
         });
     }
     match root.get("openapi").and_then(Value::as_str) {
-        Some(version) if version.starts_with("3.0") => {}
-        Some(version) => {
-            return Err(Error::Unsupported {
-                file: file.to_owned(),
-                pointer: "/openapi".into(),
-                message: format!(
-                    "OpenAPI version {version}: only 3.0.x is supported (Xano publishes 3.0.0)"
-                ),
-            });
-        }
-        None => {
-            return Err(Error::Spec {
-                file: file.to_owned(),
-                pointer: "/openapi".into(),
-                message: "not an OpenAPI document: no `openapi` version field".into(),
-            });
-        }
-    }
-    // The plain pass is fast; `locate` runs only to explain a failure.
-    match <openapiv3::OpenAPI as Deserialize>::deserialize(doc) {
-        Ok(spec) => Ok(spec),
-        Err(whole) => {
-            let (pointer, message) =
-                locate(doc).unwrap_or_else(|| (String::new(), whole.to_string()));
-            Err(Error::Spec {
-                file: file.to_owned(),
-                pointer,
-                message: format!("invalid OpenAPI: {message}"),
-            })
-        }
+        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) => Err(Error::Unsupported {
+            file: file.to_owned(),
+            pointer: "/openapi".into(),
+            message: format!(
+                "OpenAPI version {version}: only 3.0.x is supported (Xano publishes 3.0.0)"
+            ),
+        }),
+        None => Err(Error::Spec {
+            file: file.to_owned(),
+            pointer: "/openapi".into(),
+            message: "not an OpenAPI document: no `openapi` version field".into(),
+        }),
     }
 }
 

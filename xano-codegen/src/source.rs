@@ -13,6 +13,9 @@ pub struct RawSpec {
     pub json: serde_json::Value,
     /// Lower-case hex SHA-256 of the exact bytes read, recorded in generated headers.
     pub sha256: String,
+    /// The bytes read: a spec that fails to parse is re-read from them to locate the
+    /// failure after its JSON was consumed (a fraction of the size of `json`).
+    bytes: std::sync::Arc<[u8]>,
 }
 
 impl RawSpec {
@@ -24,7 +27,14 @@ impl RawSpec {
             origin,
             json,
             sha256: sha256_hex(bytes),
+            bytes: bytes.into(),
         })
+    }
+
+    /// The document as loaded, read again from the bytes: for a caller that took
+    /// `json` (e.g. with `std::mem::take`) and needs it once more.
+    pub fn reload(&self) -> Option<serde_json::Value> {
+        serde_json::from_slice(&self.bytes).ok()
     }
 
     /// Reads and parses a spec file.

@@ -119,7 +119,7 @@ mod tests {
             let raw =
                 crate::RawSpec::from_bytes("synthetic.json", &serde_json::to_vec(&spec).unwrap())
                     .unwrap();
-            let generation = crate::generate(&[raw], &crate::Settings::default()).unwrap();
+            let generation = crate::generate(vec![raw], &crate::Settings::default()).unwrap();
             assert_eq!(generation.groups[0].endpoints.len(), endpoints);
         }
     }

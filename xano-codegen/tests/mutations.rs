@@ -208,7 +208,7 @@ fn two_thousand_mutations_never_panic() {
         let bytes = serde_json::to_vec(&doc).unwrap();
         let outcome = std::panic::catch_unwind(|| {
             let raw = xano_codegen::RawSpec::from_bytes(format!("{name}#mutation{round}"), &bytes)?;
-            let generation = xano_codegen::generate(&[raw], &xano_codegen::Settings::default())?;
+            let generation = xano_codegen::generate(vec![raw], &xano_codegen::Settings::default())?;
             if round % 50 == 0 {
                 // A sample of the successes: the tokens must parse as a Rust file.
                 syn::parse2::<syn::File>(generation.tokens()).map_err(|err| {

@@ -152,3 +152,45 @@ fn several_specs_in_one_file() {
     same(&from_cli, &macro_expansion(&specs, &[]), "CLI vs macro");
     assert!(from_cli.contains("pub mod bookstore"));
 }
+
+/// `write` formats a module in parts on several threads; the text must be exactly
+/// that of formatting the whole module at once, for one group, several groups in a
+/// file, a group in its own file, and a synthetic group spanning many parts.
+#[test]
+fn formatting_in_parts_matches_the_whole() {
+    use xano_codegen::write::{self, Formatting, Wrapping};
+    let mut specs: Vec<xano_codegen::RawSpec> = fixture_specs()
+        .iter()
+        .map(|path| xano_codegen::RawSpec::from_path(path).unwrap())
+        .collect();
+    let synthetic = serde_json::to_vec(&xano_codegen::synthetic::spec(230)).unwrap();
+    specs.push(xano_codegen::RawSpec::from_bytes("synthetic.json", &synthetic).unwrap());
+    let settings = xano_codegen::Settings::default();
+
+    let all = xano_codegen::generate(specs, &settings).unwrap();
+    let whole = write::format_source("", all.tokens(), Formatting::Prettyplease).unwrap();
+    let parts =
+        write::format_groups("", &all.groups, Wrapping::Module, Formatting::Prettyplease).unwrap();
+    same(&whole, &parts, "all groups in one file");
+
+    for group in &all.groups {
+        let whole = write::format_source(
+            "",
+            xano_codegen::emit::group_items(group),
+            Formatting::Prettyplease,
+        )
+        .unwrap();
+        let parts = write::format_groups(
+            "",
+            std::slice::from_ref(group),
+            Wrapping::Items,
+            Formatting::Prettyplease,
+        )
+        .unwrap();
+        same(
+            &whole,
+            &parts,
+            &format!("group {} in its own file", group.module),
+        );
+    }
+}

@@ -48,7 +48,7 @@ fn check(spec: &Path) {
         .to_string_lossy()
         .replace("__", "_");
     let raw = xano_codegen::RawSpec::from_path(spec).unwrap();
-    let generation = xano_codegen::generate(&[raw], &xano_codegen::Settings::default()).unwrap();
+    let generation = xano_codegen::generate(vec![raw], &xano_codegen::Settings::default()).unwrap();
     let source = generation.to_file_source(Formatting::Prettyplease).unwrap();
 
     let operations = count_operations(spec);
