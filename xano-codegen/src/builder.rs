@@ -32,6 +32,7 @@ pub struct Builder {
     out_name: Option<String>,
     settings: Settings,
     streams_given: bool,
+    limits: crate::Limits,
 }
 
 impl Builder {
@@ -87,6 +88,12 @@ impl Builder {
         self
     }
 
+    /// How large and deep the specs may be. Default: [`Limits::default`](crate::Limits).
+    pub fn with_limits(&mut self, limits: crate::Limits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+
     /// The spec files this builder reads, resolved against the crate directory.
     pub fn spec_files(&self) -> Result<Vec<PathBuf>> {
         if !self.specs.is_empty() {
@@ -120,7 +127,7 @@ impl Builder {
         let raws = self
             .spec_files()?
             .iter()
-            .map(|path| RawSpec::from_path(path))
+            .map(|path| RawSpec::from_path_within(path, self.limits))
             .collect::<Result<Vec<_>>>()?;
         let mut settings = self.settings.clone();
         if self.specs.is_empty() && !self.streams_given {

@@ -70,6 +70,18 @@ pub enum Error {
         /// What is unsupported and what to do instead.
         message: String,
     },
+    /// A spec is larger, or nested deeper, than the [`Limits`](crate::source::Limits)
+    /// allow; the message says how to raise them.
+    #[error("{file}{}: {message}", position.map(|(line, column)| format!(":{line}:{column}")).unwrap_or_default())]
+    Limit {
+        /// The file or URL.
+        file: String,
+        /// Line and column (1-based) where the nesting limit was passed; `None` for
+        /// the size limit, which is about the whole file.
+        position: Option<(usize, usize)>,
+        /// Which limit, the value found and how to raise it.
+        message: String,
+    },
     /// `xano.toml` or a generator setting is invalid.
     #[error("{file}: {message}")]
     Config {

@@ -43,7 +43,7 @@ pub use builder::Builder;
 pub use error::{Error, Result};
 pub use model::ApiGroup;
 pub use normalize::Note;
-pub use source::RawSpec;
+pub use source::{Limits, RawSpec};
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -142,6 +142,10 @@ pub struct ParsedSpec {
 /// Runs `normalize` and `parse` on one spec (the loaded JSON is left as it was:
 /// the repairs are made on one copy).
 pub fn parse_spec(raw: &RawSpec) -> Result<ParsedSpec> {
+    source::on_stack_for(raw.depth, || parse_spec_here(raw))
+}
+
+fn parse_spec_here(raw: &RawSpec) -> Result<ParsedSpec> {
     let mut normalized = raw.json.clone();
     let notes = normalize::normalize(&mut normalized);
     let openapi = parse::parse(&raw.origin, &normalized)?;
@@ -168,6 +172,11 @@ pub struct Generation {
 /// The specs are consumed: each one's JSON becomes its typed document in place, so a
 /// large spec never exists twice in memory.
 pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
+    let deepest = specs.iter().map(|spec| spec.depth).max().unwrap_or(0);
+    source::on_stack_for(deepest, move || generate_here(specs, settings))
+}
+
+fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     settings.validate()?;
     let streams = settings.stream_endpoints()?;
     let mut groups = Vec::with_capacity(specs.len());
@@ -194,7 +203,7 @@ pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> 
         group.module = modules.claim(&group.module, "_");
         group.derives = settings.derives.clone();
 
-        notes.push((raw.origin, spec_notes));
+        notes.push((raw.origin.clone(), spec_notes));
         groups.push(group);
     }
     for (method, path) in &streams {

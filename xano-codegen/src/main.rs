@@ -58,6 +58,52 @@ struct AuditArgs {
     /// Exit 1 when a finding at or above this severity remains.
     #[arg(long, value_parser = ["info", "warn", "error"])]
     fail_on: Option<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// How large and how deep a spec may be: far above any real Xano spec, so that a
+/// wrong file fails fast instead of exhausting memory or the stack.
+#[derive(Debug, Args)]
+struct LimitArgs {
+    /// Refuse specs larger than this many bytes (suffixes K, M, G: KiB, MiB, GiB).
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size)]
+    max_spec_size: usize,
+    /// Refuse specs that nest arrays and objects deeper than this.
+    #[arg(long, value_name = "LEVELS", default_value_t = 128)]
+    max_depth: usize,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> xano_codegen::Limits {
+        xano_codegen::Limits {
+            max_bytes: self.max_spec_size,
+            max_depth: self.max_depth,
+        }
+    }
+}
+
+/// `1048576`, `512K`, `32M`, `1G` (binary multiples).
+fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, multiplier) = match text.char_indices().last() {
+        Some((at, unit)) if unit.is_ascii_alphabetic() => {
+            let shift = match unit.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                _ => return Err(format!("`{unit}` is not a size unit: use K, M or G")),
+            };
+            (&text[..at], 1usize << shift)
+        }
+        _ => (text, 1),
+    };
+    digits
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("`{text}` is not a size: write e.g. 64M or 1048576"))
 }
 
 /// Where the Meta API is and how to reach it.
@@ -145,6 +191,8 @@ struct GenerateArgs {
     /// The rustfmt style edition of the crate the code is checked into.
     #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
     edition: String,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +205,8 @@ struct NormalizeArgs {
     /// Also list every repair made.
     #[arg(short, long)]
     verbose: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 fn main() -> ExitCode {
@@ -216,7 +266,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             _ => "2021",
         })
     };
-    let raws = load_all(&specs)?;
+    let raws = load_all(&specs, args.limits.limits())?;
     let mut settings = Settings::default();
     for derive in &args.derives {
         settings.with_derive(derive);
@@ -307,7 +357,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
 }
 
 fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
-    let Some(raw) = load_all(std::slice::from_ref(&args.spec))?
+    let Some(raw) = load_all(std::slice::from_ref(&args.spec), args.limits.limits())?
         .into_iter()
         .next()
     else {
@@ -335,7 +385,7 @@ fn normalize(args: NormalizeArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn load_all(specs: &[String]) -> Result<Vec<RawSpec>, Error> {
+fn load_all(specs: &[String], limits: xano_codegen::Limits) -> Result<Vec<RawSpec>, Error> {
     let mut raws = Vec::with_capacity(specs.len());
     let mut runtime = None;
     for spec in specs {
@@ -352,9 +402,9 @@ fn load_all(specs: &[String]) -> Result<Vec<RawSpec>, Error> {
                         })?,
                 ),
             };
-            runtime.block_on(RawSpec::from_url(spec))?
+            runtime.block_on(RawSpec::from_url(spec, limits))?
         } else {
-            RawSpec::from_path(Path::new(spec))?
+            RawSpec::from_path_within(Path::new(spec), limits)?
         };
         raws.push(raw);
     }
@@ -645,7 +695,7 @@ fn audit(args: AuditArgs) -> Result<ExitCode, Error> {
             .collect()
     };
     let names: Vec<String> = specs.iter().map(|(s, _)| s.clone()).collect();
-    let raws = load_all(&names)?;
+    let raws = load_all(&names, args.limits.limits())?;
     let mut findings = Vec::new();
     let mut texts = std::collections::HashMap::new();
     for (raw, (_, public)) in raws.into_iter().zip(&specs) {

@@ -265,6 +265,59 @@ fn bad_input_names_file_and_pointer_and_keeps_the_output() {
 }
 
 #[test]
+fn size_and_depth_limits_fail_cleanly_and_can_be_raised() {
+    // 300 nested arrays in an `example`: over the default depth of 128.
+    let deep_example = format!("{}{}", "[".repeat(300), "]".repeat(300));
+    let deep = format!(
+        r#"{{"openapi": "3.0.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"get": {{"responses": {{"200": {{"description": "ok",
+ "content": {{"application/json": {{"example": {deep_example}, "schema": {{"type": "string"}}}}}}}}}}}}}}}}}}"#
+    );
+    let refused = fails_cleanly(&deep);
+    assert!(
+        refused.contains("spec.json:2:"),
+        "line and column: {refused}"
+    );
+    assert!(
+        refused.contains("more than 128 levels") && refused.contains("--max-depth"),
+        "{refused}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    std::fs::write(&spec, &deep).unwrap();
+    let raised = cmd()
+        .arg("generate")
+        .arg(&spec)
+        .args(["--max-depth", "400"])
+        .output()
+        .unwrap();
+    assert_eq!(raised.status.code(), Some(0), "{}", stderr(&raised));
+    assert!(String::from_utf8_lossy(&raised.stdout).contains("pub async fn get_x("));
+
+    let small = cmd()
+        .arg("generate")
+        .arg(bookstore())
+        .args(["--max-spec-size", "16K"])
+        .output()
+        .unwrap();
+    assert_eq!(small.status.code(), Some(2));
+    let message = stderr(&small);
+    assert!(
+        message.contains("bookstore.json: the spec is 70.5 KiB, over the 16.0 KiB limit")
+            && message.contains("--max-spec-size"),
+        "{message}"
+    );
+    let bad_size = cmd()
+        .arg("generate")
+        .arg(bookstore())
+        .args(["--max-spec-size", "12X"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_size.status.code(), Some(2));
+    assert!(stderr(&bad_size).contains("not a size unit"));
+}
+
+#[test]
 fn missing_spec_files_and_unreachable_urls() {
     let missing = cmd()
         .args(["generate", "/nonexistent/spec.json"])

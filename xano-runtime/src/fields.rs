@@ -6,22 +6,91 @@
 //! code (measured: about two thirds of `cargo check` on a 190-endpoint spec).
 
 use crate::JsonMap;
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::Value;
+use std::borrow::Cow;
+use std::cell::Cell;
+
+thread_local! {
+    /// Set while the runtime decodes a response the fast way: `take` skips path
+    /// tracking, and the runtime decodes again with it only if that fails.
+    static UNTRACKED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `decode` with path tracking off in [`Fields::take`]. Tracking allocates a
+/// path segment per field visited, on every call, to improve an error that almost
+/// never happens; the runtime decodes untracked first and, on failure, again with
+/// tracking to say where.
+pub(crate) fn untracked<T>(decode: impl FnOnce() -> T) -> T {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            UNTRACKED.with(|flag| flag.set(self.0));
+        }
+    }
+    let _reset = Reset(UNTRACKED.with(|flag| flag.replace(true)));
+    decode()
+}
 
 /// The fields of one JSON object, taken out one by one by a generated
 /// `Deserialize` impl; what is left over is kept in the type's `extra` map.
+///
+/// Kept as a list, not a map: objects are small, a linear search is cheaper than
+/// hashing, and keys borrow from the input when it allows (no allocation per key).
 #[derive(Debug, Default)]
-pub struct Fields(JsonMap);
+pub struct Fields<'de>(Vec<(Cow<'de, str>, Option<Value>)>);
 
-impl<'de> Deserialize<'de> for Fields {
+impl<'de> Deserialize<'de> for Fields<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        JsonMap::deserialize(deserializer).map(Fields)
+        deserializer.deserialize_map(FieldsVisitor)
     }
 }
 
-impl Fields {
+struct FieldsVisitor;
+
+impl<'de> Visitor<'de> for FieldsVisitor {
+    type Value = Fields<'de>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a map")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
+        while let Some(Key(key)) = map.next_key()? {
+            fields.push((key, Some(map.next_value::<Value>()?)));
+        }
+        Ok(Fields(fields))
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+                formatter.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: serde::de::Error>(self, key: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key.to_owned())))
+            }
+            fn visit_string<E: serde::de::Error>(self, key: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+impl Fields<'_> {
     /// Takes field `key`: absent and `null` are both `None` (Xano marks no response
     /// field required). A value of the wrong type is an error whose message starts
     /// with the path to it, e.g. ``at `items[3].price`: invalid type …``.
@@ -29,8 +98,21 @@ impl Fields {
         &mut self,
         key: &str,
     ) -> Result<Option<T>, E> {
-        match self.0.remove(key) {
+        // A repeated key: the last occurrence wins, as in a map built from the same
+        // JSON, and none of them is left for `extra`.
+        let mut taken = None;
+        for (name, value) in &mut self.0 {
+            if name == key {
+                if let Some(value) = value.take() {
+                    taken = Some(value);
+                }
+            }
+        }
+        match taken {
             None | Some(Value::Null) => Ok(None),
+            Some(value) if UNTRACKED.with(Cell::get) => {
+                T::deserialize(value).map(Some).map_err(E::custom)
+            }
             Some(value) => serde_path_to_error::deserialize::<_, T>(value)
                 .map(Some)
                 .map_err(|err| {
@@ -48,7 +130,13 @@ impl Fields {
 
     /// The fields nobody took: the type's `extra` map.
     pub fn into_rest(self) -> JsonMap {
-        self.0
+        let mut rest = JsonMap::new();
+        for (key, value) in self.0 {
+            if let Some(value) = value {
+                rest.insert(key.into_owned(), value);
+            }
+        }
+        rest
     }
 }
 
@@ -116,6 +204,25 @@ mod tests {
         let ok: Item = serde_json::from_str(r#"{"price": null, "other": 1}"#).unwrap();
         assert_eq!(ok, Item { price: None });
         assert_eq!(split_path("plain"), (None, "plain"));
+        // Repeated keys: the last wins and none is left over; escaped keys work.
+        let mut fields: Fields =
+            serde_json::from_str(r#"{"price": 1, "n\u0061me": "a", "price": 2, "other": true}"#)
+                .unwrap();
+        assert_eq!(
+            fields.take::<f64, serde_json::Error>("price").unwrap(),
+            Some(2.0)
+        );
+        assert_eq!(
+            fields.take::<String, serde_json::Error>("name").unwrap(),
+            Some("a".into())
+        );
+        assert_eq!(
+            fields.into_rest(),
+            serde_json::json!({"other": true})
+                .as_object()
+                .cloned()
+                .unwrap()
+        );
         let not_object = serde_json::from_str::<Item>("[1]").unwrap_err();
         assert!(
             not_object.to_string().contains("expected a map"),

@@ -268,15 +268,17 @@ impl Call<'_> {
             let request = self.build()?;
             let sent = Instant::now();
             let result = shared.http.execute(request).await.map_err(Error::Transport);
-            let info = ResponseInfo {
-                method: self.method.clone(),
-                path: self.path.clone(),
-                status: result.as_ref().ok().map(|r| r.status().as_u16()),
-                attempt,
-                elapsed: sent.elapsed(),
-            };
-            for hook in &shared.after_response {
-                hook(&info);
+            if !shared.after_response.is_empty() {
+                let info = ResponseInfo {
+                    method: self.method.clone(),
+                    path: self.path.clone(),
+                    status: result.as_ref().ok().map(|r| r.status().as_u16()),
+                    attempt,
+                    elapsed: sent.elapsed(),
+                };
+                for hook in &shared.after_response {
+                    hook(&info);
+                }
             }
             let span = tracing::Span::current();
             span.record("attempts", attempt);
@@ -432,6 +434,10 @@ fn decode<T: DeserializeOwned>(
     } else {
         body
     };
+    // Fast first; only a failure pays for finding the path to the bad value.
+    if let Ok(value) = crate::fields::untracked(|| serde_json::from_slice(body)) {
+        return Ok(value);
+    }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         // Generated output types report the path inside them in the message

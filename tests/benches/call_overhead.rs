@@ -1,0 +1,227 @@
+//! What the typed layer costs per call: a generated call (`get_books_by_book_id`)
+//! against the same request written by hand with reqwest and a serde-derived struct,
+//! both against one loopback server, both on one `reqwest::Client`.
+//!
+//! `cargo bench -p xano-tests --bench call_overhead [-- CALLS]` (default 10,000 of
+//! each). The two alternate in rounds of 500 so that machine noise hits both; the
+//! figure per side is the median round. Allocations are counted on the client's
+//! thread only (the server runs on its own threads).
+
+use axum::Router;
+use axum::routing::get;
+use serde::Deserialize;
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+use xano_tests::generated::bookstore_spec::bookstore;
+
+/// Counts the allocations made on threads that opted in.
+struct Counting;
+
+static ALLOCATIONS: AtomicU64 = AtomicU64::new(0);
+thread_local! {
+    static COUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        if COUNTED.try_with(Cell::get).unwrap_or(false) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        if COUNTED.try_with(Cell::get).unwrap_or(false) {
+            ALLOCATIONS.fetch_add(1, Ordering::Relaxed);
+        }
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// A book as Xano returns it (the bundled spec's book record).
+const BOOK: &str = r#"{"id": 7, "created_at": 1718000000000, "title": "Dune", "author_id": 3,
+  "genre": "scifi", "price": 9.99, "in_stock": true, "tags": ["classic", "desert"],
+  "cover": {"access": "public", "path": "/vault/abc/dune.jpg", "name": "dune.jpg",
+  "type": "image", "size": 48213, "mime": "image/jpeg", "meta": {"width": 600, "height": 900},
+  "url": "https://x.xano.io/vault/abc/dune.jpg"}, "metadata": {"pages": 412}}"#;
+
+/// What a careful hand-written client would declare.
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+struct Book {
+    id: Option<i64>,
+    created_at: Option<i64>,
+    title: Option<String>,
+    author_id: Option<i64>,
+    genre: Option<String>,
+    price: Option<f64>,
+    in_stock: Option<bool>,
+    tags: Option<Vec<String>>,
+    cover: Option<Cover>,
+    metadata: Option<serde_json::Value>,
+}
+
+#[allow(dead_code)]
+#[derive(Debug, Deserialize)]
+struct Cover {
+    access: Option<String>,
+    path: Option<String>,
+    name: Option<String>,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    size: Option<i64>,
+    mime: Option<String>,
+    meta: Option<serde_json::Value>,
+    url: Option<String>,
+}
+
+fn start_server() -> String {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .expect("server runtime");
+        runtime.block_on(async move {
+            let app = Router::new().route(
+                "/api:bookstore1/books/{book_id}",
+                get(|| async { ([("content-type", "application/json")], BOOK) }),
+            );
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+                .await
+                .expect("bind");
+            ready_tx
+                .send(format!("http://{}", listener.local_addr().expect("addr")))
+                .expect("ready");
+            axum::serve(listener, app).await.expect("serve");
+        });
+    });
+    ready_rx.recv().expect("server address")
+}
+
+/// Time and allocations of one round.
+struct Round {
+    elapsed: Duration,
+    allocations: u64,
+}
+
+async fn round<F, Fut>(calls: usize, call: &F) -> Round
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let started = Instant::now();
+    for _ in 0..calls {
+        call().await;
+    }
+    Round {
+        elapsed: started.elapsed(),
+        allocations: ALLOCATIONS.load(Ordering::Relaxed) - before,
+    }
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// Allocations made by `decode` once, on this thread.
+fn allocations_of(decode: impl Fn()) -> u64 {
+    COUNTED.with(|counted| counted.set(true));
+    let before = ALLOCATIONS.load(Ordering::Relaxed);
+    decode();
+    let made = ALLOCATIONS.load(Ordering::Relaxed) - before;
+    COUNTED.with(|counted| counted.set(false));
+    made
+}
+
+fn main() {
+    let calls: usize = std::env::args()
+        .skip(1)
+        .find_map(|arg| arg.parse().ok())
+        .unwrap_or(10_000);
+    // The share of the decoding: the body alone, into each side's type.
+    let by_hand = allocations_of(|| {
+        serde_json::from_str::<Book>(BOOK).expect("decode");
+    });
+    let generated = allocations_of(|| {
+        serde_json::from_str::<bookstore::GetBooksByBookIdOutput>(BOOK).expect("decode");
+    });
+    println!("decoding the body alone: hand-written {by_hand} allocations, generated {generated}");
+    let origin = start_server();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("client runtime");
+    runtime.block_on(async {
+        // Building a client the default way installs the process's TLS provider,
+        // which `reqwest::Client::new` needs.
+        drop(xano_runtime::Client::builder(origin.clone()).build());
+        // One reqwest client for both sides: the same pool, the same settings.
+        let http = reqwest::Client::new();
+        let xano = xano_runtime::Client::builder(origin.clone())
+            .http_client(http.clone())
+            .build()
+            .expect("client");
+        let books = bookstore::Client::new(&xano);
+        let url = format!("{origin}/api:bookstore1/books/");
+
+        let generated = || async {
+            let book = books.get_books_by_book_id(7).await.expect("generated call");
+            assert_eq!(book.id, Some(7));
+        };
+        let by_hand = || async {
+            let response = http
+                .get(format!("{url}{}", 7))
+                .send()
+                .await
+                .expect("send")
+                .error_for_status()
+                .expect("status");
+            let book: Book = response.json().await.expect("decode");
+            assert_eq!(book.id, Some(7));
+        };
+
+        // Warm up both (connections, caches), then alternate rounds.
+        round(500, &generated).await;
+        round(500, &by_hand).await;
+        COUNTED.with(|counted| counted.set(true));
+        let per_round = 500.min(calls);
+        let rounds = calls.div_ceil(per_round);
+        let (mut gen_times, mut hand_times) = (Vec::new(), Vec::new());
+        let (mut gen_allocs, mut hand_allocs) = (0, 0);
+        for _ in 0..rounds {
+            let g = round(per_round, &generated).await;
+            let h = round(per_round, &by_hand).await;
+            gen_times.push(g.elapsed.as_secs_f64() * 1e6 / per_round as f64);
+            hand_times.push(h.elapsed.as_secs_f64() * 1e6 / per_round as f64);
+            gen_allocs += g.allocations;
+            hand_allocs += h.allocations;
+        }
+        COUNTED.with(|counted| counted.set(false));
+        let total = (rounds * per_round) as f64;
+        let (gen_us, hand_us) = (median(gen_times), median(hand_times));
+        println!(
+            "{} calls each, {rounds} alternating rounds of {per_round}:",
+            rounds * per_round
+        );
+        println!(
+            "  hand-written reqwest: {hand_us:>7.1} µs/call, {:>6.1} allocations/call",
+            hand_allocs as f64 / total
+        );
+        println!(
+            "  generated client:     {gen_us:>7.1} µs/call, {:>6.1} allocations/call",
+            gen_allocs as f64 / total
+        );
+        println!("  ratio generated / hand-written: {:.3}×", gen_us / hand_us);
+    });
+}
