@@ -3,15 +3,19 @@
 //! both against one loopback server, both on one `reqwest::Client`.
 //!
 //! `cargo bench -p xano-tests --bench call_overhead [-- CALLS]` (default 10,000 of
-//! each). The two alternate in rounds of 500 so that machine noise hits both; the
-//! figure per side is the median round. Allocations are counted on the client's
-//! thread only (the server runs on its own threads).
+//! each). The variants alternate in rounds of 500 so that machine noise hits all
+//! of them; each figure is the median round, as wall time per call and as the
+//! client thread's CPU time per call (steadier, and without the server's share).
+//! Allocations are counted on the client's thread only (the server runs on its own
+//! threads).
 
 use axum::Router;
 use axum::routing::get;
 use serde::Deserialize;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 use xano_tests::generated::bookstore_spec::bookstore;
@@ -107,24 +111,39 @@ fn start_server() -> String {
     ready_rx.recv().expect("server address")
 }
 
-/// Time and allocations of one round.
+/// One way of making the call. Each variant boxes its future the same way, so the
+/// box costs all of them alike.
+type Call<'a> = Box<dyn Fn() -> Pin<Box<dyn Future<Output = ()> + 'a>> + 'a>;
+
+/// Time, the client thread's CPU time and allocations of one round.
 struct Round {
     elapsed: Duration,
+    cpu: Duration,
     allocations: u64,
 }
 
-async fn round<F, Fut>(calls: usize, call: &F) -> Round
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = ()>,
-{
+/// CPU time used by this thread so far (user and system). Steadier than wall time
+/// on a shared machine, and it leaves out the server, which is the same for all.
+fn thread_cpu_time() -> Duration {
+    let mut now = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `now` is a valid timespec for clock_gettime to write.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+async fn round<'a>(calls: usize, call: &Call<'a>) -> Round {
     let before = ALLOCATIONS.load(Ordering::Relaxed);
+    let cpu = thread_cpu_time();
     let started = Instant::now();
     for _ in 0..calls {
         call().await;
     }
     Round {
         elapsed: started.elapsed(),
+        cpu: thread_cpu_time() - cpu,
         allocations: ALLOCATIONS.load(Ordering::Relaxed) - before,
     }
 }
@@ -175,53 +194,83 @@ fn main() {
         let books = bookstore::Client::new(&xano);
         let url = format!("{origin}/api:bookstore1/books/");
 
-        let generated = || async {
-            let book = books.get_books_by_book_id(7).await.expect("generated call");
-            assert_eq!(book.id, Some(7));
-        };
-        let by_hand = || async {
-            let response = http
-                .get(format!("{url}{}", 7))
-                .send()
-                .await
-                .expect("send")
-                .error_for_status()
-                .expect("status");
-            let book: Book = response.json().await.expect("decode");
-            assert_eq!(book.id, Some(7));
-        };
+        let group = xano.with_api_group(bookstore::API_GROUP);
+        let variants: Vec<(&str, Call)> = vec![
+            (
+                "hand-written reqwest + serde derive",
+                Box::new(|| {
+                    Box::pin(async {
+                        let response = http
+                            .get(format!("{url}{}", 7))
+                            .send()
+                            .await
+                            .expect("send")
+                            .error_for_status()
+                            .expect("status");
+                        let book: Book = response.json().await.expect("decode");
+                        assert_eq!(book.id, Some(7));
+                    })
+                }),
+            ),
+            (
+                "xano-runtime call, serde-derived type",
+                Box::new(|| {
+                    Box::pin(async {
+                        let book: Book = group
+                            .get(&format!("/books/{}", 7))
+                            .send()
+                            .await
+                            .expect("runtime call");
+                        assert_eq!(book.id, Some(7));
+                    })
+                }),
+            ),
+            (
+                "generated client (typed call and type)",
+                Box::new(|| {
+                    Box::pin(async {
+                        let book = books.get_books_by_book_id(7).await.expect("generated call");
+                        assert_eq!(book.id, Some(7));
+                    })
+                }),
+            ),
+        ];
 
-        // Warm up both (connections, caches), then alternate rounds.
-        round(500, &generated).await;
-        round(500, &by_hand).await;
+        // Warm up every variant (connections, caches), then alternate rounds.
+        for (_, call) in &variants {
+            round(500, call).await;
+        }
         COUNTED.with(|counted| counted.set(true));
         let per_round = 500.min(calls);
         let rounds = calls.div_ceil(per_round);
-        let (mut gen_times, mut hand_times) = (Vec::new(), Vec::new());
-        let (mut gen_allocs, mut hand_allocs) = (0, 0);
+        let mut times = vec![Vec::new(); variants.len()];
+        let mut cpu_times = vec![Vec::new(); variants.len()];
+        let mut allocations = vec![0u64; variants.len()];
         for _ in 0..rounds {
-            let g = round(per_round, &generated).await;
-            let h = round(per_round, &by_hand).await;
-            gen_times.push(g.elapsed.as_secs_f64() * 1e6 / per_round as f64);
-            hand_times.push(h.elapsed.as_secs_f64() * 1e6 / per_round as f64);
-            gen_allocs += g.allocations;
-            hand_allocs += h.allocations;
+            for (i, (_, call)) in variants.iter().enumerate() {
+                let measured = round(per_round, call).await;
+                times[i].push(measured.elapsed.as_secs_f64() * 1e6 / per_round as f64);
+                cpu_times[i].push(measured.cpu.as_secs_f64() * 1e6 / per_round as f64);
+                allocations[i] += measured.allocations;
+            }
         }
         COUNTED.with(|counted| counted.set(false));
         let total = (rounds * per_round) as f64;
-        let (gen_us, hand_us) = (median(gen_times), median(hand_times));
+        let medians: Vec<f64> = times.into_iter().map(median).collect();
+        let cpu_medians: Vec<f64> = cpu_times.into_iter().map(median).collect();
         println!(
             "{} calls each, {rounds} alternating rounds of {per_round}:",
             rounds * per_round
         );
-        println!(
-            "  hand-written reqwest: {hand_us:>7.1} µs/call, {:>6.1} allocations/call",
-            hand_allocs as f64 / total
-        );
-        println!(
-            "  generated client:     {gen_us:>7.1} µs/call, {:>6.1} allocations/call",
-            gen_allocs as f64 / total
-        );
-        println!("  ratio generated / hand-written: {:.3}×", gen_us / hand_us);
+        for (i, (name, _)) in variants.iter().enumerate() {
+            println!(
+                "  {name:<38} {:>6.1} µs/call {:.3}×  client CPU {:>5.1} µs/call {:.3}×  {:>5.1} allocations/call",
+                medians[i],
+                medians[i] / medians[0],
+                cpu_medians[i],
+                cpu_medians[i] / cpu_medians[0],
+                allocations[i] as f64 / total,
+            );
+        }
     });
 }

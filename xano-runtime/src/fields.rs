@@ -39,7 +39,108 @@ pub(crate) fn untracked<T>(decode: impl FnOnce() -> T) -> T {
 /// Kept as a list, not a map: objects are small, a linear search is cheaper than
 /// hashing, and keys borrow from the input when it allows (no allocation per key).
 #[derive(Debug, Default)]
-pub struct Fields<'de>(Vec<(Cow<'de, str>, Option<Value>)>);
+pub struct Fields<'de>(Vec<(Cow<'de, str>, Option<Slot<'de>>)>);
+
+/// One field's value, kept as it came until a type asks for it.
+#[derive(Debug)]
+enum Slot<'de> {
+    /// The JSON text (serde_json input): borrowed from a slice or string, so reading
+    /// a field costs no allocation until its type needs one.
+    Raw(Cow<'de, str>),
+    /// Any other deserializer: the value as a tree.
+    Tree(Value),
+}
+
+impl<'de> Deserialize<'de> for Slot<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        // serde_json hands the raw text of the value to a newtype struct of this
+        // name (how its `RawValue` works); other deserializers, or a serde_json
+        // that stopped doing so, call `visit_newtype_struct` and get a tree.
+        deserializer.deserialize_newtype_struct(SERDE_JSON_RAW_VALUE, SlotVisitor)
+    }
+}
+
+const SERDE_JSON_RAW_VALUE: &str = "$serde_json::private::RawValue";
+
+struct SlotVisitor;
+
+impl<'de> Visitor<'de> for SlotVisitor {
+    type Value = Slot<'de>;
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("any JSON value")
+    }
+
+    fn visit_newtype_struct<D: Deserializer<'de>>(self, value: D) -> Result<Slot<'de>, D::Error> {
+        Value::deserialize(value).map(Slot::Tree)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Slot<'de>, A::Error> {
+        let Some(Key(first)) = map.next_key()? else {
+            return Ok(Slot::Tree(Value::Object(JsonMap::new())));
+        };
+        // serde_json's raw value protocol: one entry, keyed by the name, whose
+        // value is the text.
+        if first == SERDE_JSON_RAW_VALUE {
+            return map
+                .next_value::<Key<'de>>()
+                .map(|Key(text)| Slot::Raw(text));
+        }
+        // A real map, from a deserializer that forwards newtype structs to
+        // `deserialize_any`.
+        let mut object = JsonMap::new();
+        object.insert(first.into_owned(), map.next_value()?);
+        while let Some(Key(key)) = map.next_key()? {
+            object.insert(key.into_owned(), map.next_value()?);
+        }
+        Ok(Slot::Tree(Value::Object(object)))
+    }
+
+    // The other shapes, for the same deserializers.
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<'de>, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(Slot::Tree(Value::Array(items)))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, value: bool) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::Bool(value)))
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, value: i64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::from(value)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, value: u64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::from(value)))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, value: f64) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::from(value)))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::String(value.to_owned())))
+    }
+
+    fn visit_string<E: serde::de::Error>(self, value: String) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::String(value)))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::Null))
+    }
+
+    fn visit_none<E: serde::de::Error>(self) -> Result<Slot<'de>, E> {
+        Ok(Slot::Tree(Value::Null))
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, value: D) -> Result<Slot<'de>, D::Error> {
+        Value::deserialize(value).map(Slot::Tree)
+    }
+}
 
 impl<'de> Deserialize<'de> for Fields<'de> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -59,7 +160,7 @@ impl<'de> Visitor<'de> for FieldsVisitor {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut fields = Vec::with_capacity(map.size_hint().unwrap_or(16).min(256));
         while let Some(Key(key)) = map.next_key()? {
-            fields.push((key, Some(map.next_value::<Value>()?)));
+            fields.push((key, Some(map.next_value::<Slot<'de>>()?)));
         }
         Ok(Fields(fields))
     }
@@ -108,35 +209,56 @@ impl Fields<'_> {
                 }
             }
         }
-        match taken {
-            None | Some(Value::Null) => Ok(None),
-            Some(value) if UNTRACKED.with(Cell::get) => {
-                T::deserialize(value).map(Some).map_err(E::custom)
+        let tracked = !UNTRACKED.with(Cell::get);
+        let result = match taken {
+            None | Some(Slot::Tree(Value::Null)) => return Ok(None),
+            Some(Slot::Raw(text)) if text.as_ref() == "null" => return Ok(None),
+            Some(Slot::Raw(text)) if tracked => {
+                serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_str(&text))
             }
-            Some(value) => serde_path_to_error::deserialize::<_, T>(value)
-                .map(Some)
-                .map_err(|err| {
-                    let mut path = key.to_owned();
-                    append_path(&mut path, &err.path().to_string());
-                    let message = err.into_inner().to_string();
-                    let (nested, message) = split_path(&message);
-                    if let Some(nested) = nested {
-                        append_path(&mut path, nested);
-                    }
-                    E::custom(format!("at `{path}`: {message}"))
-                }),
-        }
+            Some(Slot::Raw(text)) => {
+                return serde_json::from_str(&text)
+                    .map(Some)
+                    .map_err(|err| E::custom(without_position(&err)));
+            }
+            Some(Slot::Tree(value)) if tracked => serde_path_to_error::deserialize(value),
+            Some(Slot::Tree(value)) => return T::deserialize(value).map(Some).map_err(E::custom),
+        };
+        result.map(Some).map_err(|err| {
+            let mut path = key.to_owned();
+            append_path(&mut path, &err.path().to_string());
+            let message = without_position(&err.into_inner());
+            let (nested, message) = split_path(&message);
+            if let Some(nested) = nested {
+                append_path(&mut path, nested);
+            }
+            E::custom(format!("at `{path}`: {message}"))
+        })
     }
 
     /// The fields nobody took: the type's `extra` map.
     pub fn into_rest(self) -> JsonMap {
         let mut rest = JsonMap::new();
         for (key, value) in self.0 {
-            if let Some(value) = value {
-                rest.insert(key.into_owned(), value);
-            }
+            let value = match value {
+                None => continue,
+                Some(Slot::Tree(value)) => value,
+                // Raw text is valid JSON: serde_json checked it while reading.
+                Some(Slot::Raw(text)) => serde_json::from_str(&text).unwrap_or(Value::Null),
+            };
+            rest.insert(key.into_owned(), value);
         }
         rest
+    }
+}
+
+/// serde_json's message without " at line L column C": positions inside one
+/// field's text mean nothing to the reader of the whole body.
+fn without_position(err: &serde_json::Error) -> String {
+    let message = err.to_string();
+    match message.rfind(" at line ") {
+        Some(at) if err.line() > 0 => message[..at].to_owned(),
+        _ => message,
     }
 }
 
@@ -223,6 +345,17 @@ mod tests {
                 .cloned()
                 .unwrap()
         );
+        // From a `Value` (serde_json hands over its text) and from a deserializer
+        // that is not serde_json (values as trees).
+        let from_value: Item = serde_json::from_value(serde_json::json!({"price": 3})).unwrap();
+        assert_eq!(from_value, Item { price: Some(3.0) });
+        let pairs = vec![("price", 4.5f64)];
+        let other: Item = Item::deserialize(serde::de::value::MapDeserializer::<
+            _,
+            serde::de::value::Error,
+        >::new(pairs.into_iter()))
+        .unwrap();
+        assert_eq!(other, Item { price: Some(4.5) });
         let not_object = serde_json::from_str::<Item>("[1]").unwrap_err();
         assert!(
             not_object.to_string().contains("expected a map"),
