@@ -149,9 +149,9 @@ impl Decoder {
             }
             match self.bytes.next().await {
                 Some(Ok(chunk)) => {
-                    self.buffer.extend_from_slice(&chunk);
-                    if self.kind != Kind::Whole {
-                        self.drain_lines();
+                    match self.kind {
+                        Kind::Whole => self.buffer.extend_from_slice(&chunk),
+                        Kind::Sse | Kind::Lines => self.feed(&chunk),
                     }
                     if self.buffer.len() > MAX_LINE {
                         self.done = true;
@@ -172,27 +172,58 @@ impl Decoder {
         }
     }
 
-    /// Handles every complete line (`\n`, `\r\n` or `\r`) in the buffer, then drops
-    /// them from it in one step.
-    fn drain_lines(&mut self) {
-        let buffer = std::mem::take(&mut self.buffer);
+    /// Handles the complete lines of `chunk`, read in place: only a line split
+    /// across chunks is copied (into `buffer`), so the bytes of a stream are not
+    /// copied once more on their way to the events.
+    fn feed(&mut self, chunk: &[u8]) {
+        let mut rest = chunk;
+        if !self.buffer.is_empty() {
+            // Complete the buffered line with this chunk's start, up to its line end.
+            let head = match memchr::memchr2(b'\n', b'\r', rest) {
+                Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => at + 2,
+                Some(at) => at + 1,
+                None => rest.len(),
+            };
+            self.buffer.extend_from_slice(&rest[..head]);
+            rest = &rest[head..];
+            let buffer = std::mem::take(&mut self.buffer);
+            let used = self.drain_lines(&buffer);
+            self.buffer = buffer;
+            bytes::Buf::advance(&mut self.buffer, used);
+            if !self.buffer.is_empty() {
+                // No line end in the chunk, or a `\r` that may be half of `\r\n`:
+                // keep joining (rare, so the copy does not matter).
+                self.buffer.extend_from_slice(rest);
+                let buffer = std::mem::take(&mut self.buffer);
+                let used = self.drain_lines(&buffer);
+                self.buffer = buffer;
+                bytes::Buf::advance(&mut self.buffer, used);
+                return;
+            }
+        }
+        let used = self.drain_lines(rest);
+        self.buffer.extend_from_slice(&rest[used..]);
+    }
+
+    /// Handles every complete line (`\n`, `\r\n` or `\r`) of `bytes`; returns how
+    /// many bytes that used (the rest is an incomplete line).
+    fn drain_lines(&mut self, bytes: &[u8]) -> usize {
         let mut start = 0;
-        while let Some(found) = memchr::memchr2(b'\n', b'\r', &buffer[start..]) {
+        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
             let end = start + found;
             // A `\r` at the very end may be the first half of `\r\n`: wait for more.
-            if buffer[end] == b'\r' && end + 1 == buffer.len() {
+            if bytes[end] == b'\r' && end + 1 == bytes.len() {
                 break;
             }
-            self.line(&buffer[start..end]);
+            self.line(&bytes[start..end]);
             start = end
-                + if buffer[end..].starts_with(b"\r\n") {
+                + if bytes[end..].starts_with(b"\r\n") {
                     2
                 } else {
                     1
                 };
         }
-        self.buffer = buffer;
-        bytes::Buf::advance(&mut self.buffer, start);
+        start
     }
 
     fn line(&mut self, raw: &[u8]) {
@@ -255,6 +286,14 @@ impl Decoder {
         }
     }
 
+    /// At the end of the body, a `\r` held back in case `\n` followed ends its line.
+    fn end_held_back_line(&mut self) {
+        if self.buffer.ends_with(b"\r") {
+            let buffer = std::mem::take(&mut self.buffer);
+            self.line(&buffer[..buffer.len() - 1]);
+        }
+    }
+
     /// The body ended: flush what is complete; a half-sent event is an error, not a
     /// silent end.
     fn finish(&mut self) {
@@ -271,6 +310,7 @@ impl Decoder {
                 );
             }
             Kind::Lines => {
+                self.end_held_back_line();
                 if !self.buffer.is_empty() {
                     let rest = std::mem::take(&mut self.buffer);
                     // JSON Lines may omit the last newline: a complete JSON value is fine.
@@ -284,7 +324,8 @@ impl Decoder {
                 }
             }
             Kind::Sse => {
-                let partial_line = !self.buffer.iter().all(|b| *b == b'\r');
+                self.end_held_back_line();
+                let partial_line = !self.buffer.is_empty();
                 if partial_line || self.pending.started {
                     self.ready.push_back(Err(Error::Stream(
                         "the stream ended in the middle of an event".into(),
@@ -343,6 +384,35 @@ mod tests {
             whole,
             "one byte per chunk"
         );
+        // Three chunks: lines joined across two boundaries.
+        for i in 1..SSE.len() {
+            for j in i + 1..SSE.len() {
+                let chunks = vec![&SSE[..i], &SSE[i..j], &SSE[j..]];
+                assert_eq!(
+                    collect("text/event-stream", chunks),
+                    whole,
+                    "split at {i}, {j}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_at_every_split() {
+        const CR: &[u8] = b"data: a\rdata: b\r\rdata: c\r\r";
+        let whole = collect("text/event-stream", vec![CR]);
+        let datas: Vec<&str> = whole.iter().map(data).collect();
+        assert_eq!(datas, ["a\nb", "c"]);
+        for at in 1..CR.len() {
+            let (a, b) = CR.split_at(at);
+            assert_eq!(
+                collect("text/event-stream", vec![a, b]),
+                whole,
+                "split at {at}"
+            );
+        }
+        let bytes: Vec<&'static [u8]> = CR.chunks(1).collect();
+        assert_eq!(collect("text/event-stream", bytes), whole);
     }
 
     #[test]
