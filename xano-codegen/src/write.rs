@@ -39,10 +39,11 @@ pub fn format_groups(
     formatting: Formatting,
 ) -> Result<String> {
     let plans: Vec<GroupPlan> = groups.iter().map(GroupPlan::new).collect();
+    // Every part of every group, in file order, with its group's index.
     let parts: Vec<(usize, Part)> = plans
         .iter()
         .enumerate()
-        .flat_map(|(g, plan)| plan.parts().into_iter().map(move |part| (g, part)))
+        .flat_map(|(g, plan)| plan.parts.iter().map(move |part| (g, part.clone())))
         .collect();
     let texts = run_parallel(parts.len(), |i| {
         let (g, part) = &parts[i];
@@ -50,13 +51,13 @@ pub fn format_groups(
     })?;
 
     let mut body = String::with_capacity(texts.iter().map(String::len).sum::<usize>() + 64);
-    let mut texts = texts.into_iter();
-    for (g, plan) in plans.iter().enumerate() {
+    let mut texts = texts.iter();
+    for (group, plan) in groups.iter().zip(&plans) {
         if wrapping == Wrapping::Module {
-            body.push_str(&format!("pub mod {} {{\n", emit::ident(&groups[g].module)));
+            body.push_str(&format!("pub mod {} {{\n", emit::ident(&group.module)));
         }
-        for _ in 0..plan.parts().len() {
-            body.push_str(&texts.next().unwrap_or_default());
+        for text in texts.by_ref().take(plan.parts.len()) {
+            body.push_str(text);
         }
         if wrapping == Wrapping::Module {
             body.push_str("}\n");
@@ -95,35 +96,31 @@ enum Part {
     Types(Range<usize>),
 }
 
+/// A group's type order and its parts.
 struct GroupPlan {
     layout: emit::Layout,
-    endpoints: usize,
+    parts: Vec<Part>,
 }
 
 impl GroupPlan {
     fn new(group: &ApiGroup) -> Self {
-        GroupPlan {
-            layout: emit::Layout::new(group),
-            endpoints: group.endpoints.len(),
-        }
-    }
-
-    fn parts(&self) -> Vec<Part> {
+        let layout = emit::Layout::new(group);
+        let endpoints = group.endpoints.len();
         let mut parts = vec![Part::Head];
-        let method_chunks = self.endpoints.div_ceil(ENDPOINTS_PER_PART).max(1);
+        let method_chunks = endpoints.div_ceil(ENDPOINTS_PER_PART).max(1);
         for chunk in 0..method_chunks {
             let start = chunk * ENDPOINTS_PER_PART;
             parts.push(Part::Methods {
-                endpoints: start..(start + ENDPOINTS_PER_PART).min(self.endpoints),
+                endpoints: start..(start + ENDPOINTS_PER_PART).min(endpoints),
                 first: chunk == 0,
                 last: chunk + 1 == method_chunks,
             });
         }
-        let items = self.layout.item_count();
+        let items = layout.item_count();
         for start in (0..items).step_by(TYPES_PER_PART) {
             parts.push(Part::Types(start..(start + TYPES_PER_PART).min(items)));
         }
-        parts
+        GroupPlan { layout, parts }
     }
 }
 
