@@ -6,15 +6,16 @@
 //! generate!(spec = "specs/auth.json", module = "auth", derives = ["Eq", "Hash"]);
 //! generate!(specs = ["specs/auth.json", "specs/shop.json"]);
 //! generate!(spec = "specs/chat.json", stream = ["POST /chat"]);
+//! generate!(spec = "specs/huge.json", max_spec_size = "64M", max_depth = 256);
 //! ```
 
-use crate::{RawSpec, Settings};
+use crate::{Limits, RawSpec, Settings};
 use proc_macro2::{Span, TokenStream};
 use quote::quote;
 use std::path::Path;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Ident, LitStr, Token, bracketed};
+use syn::{Ident, LitInt, LitStr, Token, bracketed};
 
 /// Parsed macro arguments.
 pub struct MacroInput {
@@ -22,6 +23,8 @@ pub struct MacroInput {
     module: Option<LitStr>,
     derives: Vec<LitStr>,
     stream: Vec<LitStr>,
+    max_spec_size: Option<LitStr>,
+    max_depth: Option<LitInt>,
 }
 
 impl std::fmt::Debug for MacroInput {
@@ -32,6 +35,11 @@ impl std::fmt::Debug for MacroInput {
             .field("module", &self.module.as_ref().map(LitStr::value))
             .field("derives", &values(&self.derives))
             .field("stream", &values(&self.stream))
+            .field(
+                "max_spec_size",
+                &self.max_spec_size.as_ref().map(LitStr::value),
+            )
+            .field("max_depth", &self.max_depth.as_ref().map(LitInt::to_string))
             .finish()
     }
 }
@@ -48,17 +56,10 @@ impl Parse for MacroInput {
             }
             return Ok(MacroInput {
                 specs: vec![spec],
-                module: None,
-                derives: Vec::new(),
-                stream: Vec::new(),
+                ..MacroInput::empty()
             });
         }
-        let mut parsed = MacroInput {
-            specs: Vec::new(),
-            module: None,
-            derives: Vec::new(),
-            stream: Vec::new(),
-        };
+        let mut parsed = MacroInput::empty();
         while !input.is_empty() {
             let key: Ident = input.parse()?;
             input.parse::<Token![=]>()?;
@@ -68,11 +69,23 @@ impl Parse for MacroInput {
                 "module" => parsed.module = Some(string(input, "module", "a module name string")?),
                 "derives" => parsed.derives.extend(strings(input, "derives")?),
                 "stream" => parsed.stream.extend(strings(input, "stream")?),
+                "max_spec_size" => {
+                    parsed.max_spec_size = Some(string(
+                        input,
+                        "max_spec_size",
+                        "a size string like \"64M\"",
+                    )?)
+                }
+                "max_depth" => {
+                    parsed.max_depth = Some(input.parse::<LitInt>().map_err(|err| {
+                        syn::Error::new(err.span(), "`max_depth` takes a number of levels")
+                    })?)
+                }
                 other => {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`"
+                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`, `max_spec_size`, `max_depth`"
                         ),
                     ));
                 }
@@ -116,6 +129,30 @@ fn strings(input: ParseStream<'_>, key: &str) -> syn::Result<Vec<LitStr>> {
 }
 
 impl MacroInput {
+    fn empty() -> Self {
+        MacroInput {
+            specs: Vec::new(),
+            module: None,
+            derives: Vec::new(),
+            stream: Vec::new(),
+            max_spec_size: None,
+            max_depth: None,
+        }
+    }
+
+    /// The input limits: the defaults, or what `max_spec_size` and `max_depth` say.
+    pub fn limits(&self) -> syn::Result<Limits> {
+        let mut limits = Limits::default();
+        if let Some(size) = &self.max_spec_size {
+            limits.max_bytes = crate::source::parse_size(&size.value())
+                .map_err(|message| syn::Error::new(size.span(), message))?;
+        }
+        if let Some(depth) = &self.max_depth {
+            limits.max_depth = depth.base10_parse()?;
+        }
+        Ok(limits)
+    }
+
     /// The settings these arguments stand for (paths resolved against `base`).
     pub fn settings(&self, base: &Path) -> Settings {
         let mut settings = Settings::default();
@@ -153,11 +190,12 @@ impl MacroInput {
                 ));
             }
         }
+        let limits = self.limits()?;
         let mut raws = Vec::with_capacity(self.specs.len());
         let mut tracked = Vec::new();
         for spec in &self.specs {
             let path = base.join(spec.value());
-            let raw = RawSpec::from_path(&path)
+            let raw = RawSpec::from_path_within(&path, limits)
                 .map_err(|err| syn::Error::new(spec.span(), err.to_string()))?;
             tracked.push(path.display().to_string());
             raws.push(raw);
@@ -201,6 +239,54 @@ mod tests {
         assert_eq!(keyed.module.unwrap().value(), "auth");
         let many = parse(quote!(specs = ["a.json", "b.json"],)).unwrap();
         assert_eq!(many.specs.len(), 2);
+    }
+
+    #[test]
+    fn limits_can_be_raised_and_bad_ones_are_explained() {
+        let raised = parse(quote!(
+            spec = "a.json",
+            max_spec_size = "64M",
+            max_depth = 300
+        ))
+        .unwrap();
+        assert_eq!(
+            raised.limits().unwrap(),
+            Limits {
+                max_bytes: 64 << 20,
+                max_depth: 300
+            }
+        );
+        assert_eq!(
+            parse(quote!("a.json")).unwrap().limits().unwrap(),
+            Limits::default()
+        );
+        let size = parse(quote!(spec = "a.json", max_spec_size = "64Q")).unwrap();
+        assert!(
+            size.limits()
+                .unwrap_err()
+                .to_string()
+                .contains("not a size unit")
+        );
+        let depth = parse(quote!(spec = "a.json", max_depth = "deep")).unwrap_err();
+        assert!(
+            depth.to_string().contains("`max_depth` takes a number"),
+            "{depth}"
+        );
+
+        // A spec deeper than the default fails; with `max_depth` raised it expands.
+        let dir = tempfile::tempdir().unwrap();
+        let nested = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let spec = format!(
+            r#"{{"openapi": "3.0.0", "info": {{"title": "t", "version": "1"}}, "paths": {{"/x": {{"get": {{"responses": {{"200": {{"description": "ok", "content": {{"application/json": {{"example": {nested}, "schema": {{"type": "string"}}}}}}}}}}}}}}}}}}"#
+        );
+        std::fs::write(dir.path().join("deep.json"), spec).unwrap();
+        let refused = parse(quote!("deep.json"))
+            .unwrap()
+            .expand(dir.path())
+            .unwrap_err();
+        assert!(refused.to_string().contains("--max-depth"), "{refused}");
+        let raised = parse(quote!(spec = "deep.json", max_depth = 250)).unwrap();
+        assert!(raised.expand(dir.path()).is_ok());
     }
 
     #[test]

@@ -67,7 +67,7 @@ struct AuditArgs {
 #[derive(Debug, Args)]
 struct LimitArgs {
     /// Refuse specs larger than this many bytes (suffixes K, M, G: KiB, MiB, GiB).
-    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = parse_size)]
+    #[arg(long, value_name = "SIZE", default_value = "32M", value_parser = xano_codegen::source::parse_size)]
     max_spec_size: usize,
     /// Refuse specs that nest arrays and objects deeper than this.
     #[arg(long, value_name = "LEVELS", default_value_t = 128)]
@@ -81,29 +81,6 @@ impl LimitArgs {
             max_depth: self.max_depth,
         }
     }
-}
-
-/// `1048576`, `512K`, `32M`, `1G` (binary multiples).
-fn parse_size(text: &str) -> Result<usize, String> {
-    let text = text.trim();
-    let (digits, multiplier) = match text.char_indices().last() {
-        Some((at, unit)) if unit.is_ascii_alphabetic() => {
-            let shift = match unit.to_ascii_uppercase() {
-                'K' => 10,
-                'M' => 20,
-                'G' => 30,
-                _ => return Err(format!("`{unit}` is not a size unit: use K, M or G")),
-            };
-            (&text[..at], 1usize << shift)
-        }
-        _ => (text, 1),
-    };
-    digits
-        .trim()
-        .parse::<usize>()
-        .ok()
-        .and_then(|n| n.checked_mul(multiplier))
-        .ok_or_else(|| format!("`{text}` is not a size: write e.g. 64M or 1048576"))
 }
 
 /// Where the Meta API is and how to reach it.

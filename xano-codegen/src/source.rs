@@ -67,7 +67,8 @@ impl RawSpec {
                 position: Some((line, column)),
                 message: format!(
                     "the spec nests arrays and objects more than {} levels deep here; \
-                     raise the limit with --max-depth (Limits::max_depth) if it is meant to",
+                     raise the limit (--max-depth, `max_depth` in generate!, Limits::max_depth) if it is \
+                     meant to",
                     limits.max_depth
                 ),
             })?;
@@ -156,6 +157,30 @@ impl RawSpec {
     }
 }
 
+/// A size as users write it: `1048576`, `512K`, `32M`, `1G` (binary multiples), for
+/// `--max-spec-size` and the macro's `max_spec_size`.
+pub fn parse_size(text: &str) -> Result<usize, String> {
+    let text = text.trim();
+    let (digits, multiplier) = match text.char_indices().last() {
+        Some((at, unit)) if unit.is_ascii_alphabetic() => {
+            let shift = match unit.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                _ => return Err(format!("`{unit}` is not a size unit: use K, M or G")),
+            };
+            (&text[..at], 1usize << shift)
+        }
+        _ => (text, 1),
+    };
+    digits
+        .trim()
+        .parse::<usize>()
+        .ok()
+        .and_then(|n| n.checked_mul(multiplier))
+        .ok_or_else(|| format!("`{text}` is not a size: write e.g. 64M or 1048576"))
+}
+
 fn check_size(origin: &str, size: u64, limits: Limits) -> Result<()> {
     if size <= limits.max_bytes as u64 {
         return Ok(());
@@ -164,8 +189,8 @@ fn check_size(origin: &str, size: u64, limits: Limits) -> Result<()> {
         file: origin.to_owned(),
         position: None,
         message: format!(
-            "the spec is {}, over the {} limit; raise it with --max-spec-size \
-             (Limits::max_bytes) if it is meant to be this large",
+            "the spec is {}, over the {} limit; raise it (--max-spec-size, `max_spec_size` in \
+             generate!, Limits::max_bytes) if it is meant to be this large",
             human_size(size),
             human_size(limits.max_bytes as u64)
         ),
@@ -326,6 +351,15 @@ mod tests {
         assert_eq!(nesting_depth(br#"{"a": [1, {"b": "[[[{{"}]}"#, 10), Ok(3));
         assert_eq!(nesting_depth(br#"{"a": "\"[[["}"#, 10), Ok(1));
         assert_eq!(nesting_depth(b"{\n  [[[\n", 3), Err((2, 5, 4)));
+    }
+
+    #[test]
+    fn sizes_read_like_people_write_them() {
+        assert_eq!(parse_size("1048576"), Ok(1 << 20));
+        assert_eq!(parse_size("64M"), Ok(64 << 20));
+        assert_eq!(parse_size("512k"), Ok(512 << 10));
+        assert!(parse_size("12X").unwrap_err().contains("not a size unit"));
+        assert!(parse_size("M").unwrap_err().contains("not a size"));
     }
 
     #[test]
