@@ -186,23 +186,25 @@ impl Decoder {
             };
             self.buffer.extend_from_slice(&rest[..head]);
             rest = &rest[head..];
-            let buffer = std::mem::take(&mut self.buffer);
-            let used = self.drain_lines(&buffer);
-            self.buffer = buffer;
-            bytes::Buf::advance(&mut self.buffer, used);
+            self.drain_buffer();
             if !self.buffer.is_empty() {
                 // No line end in the chunk, or a `\r` that may be half of `\r\n`:
                 // keep joining (rare, so the copy does not matter).
                 self.buffer.extend_from_slice(rest);
-                let buffer = std::mem::take(&mut self.buffer);
-                let used = self.drain_lines(&buffer);
-                self.buffer = buffer;
-                bytes::Buf::advance(&mut self.buffer, used);
+                self.drain_buffer();
                 return;
             }
         }
         let used = self.drain_lines(rest);
         self.buffer.extend_from_slice(&rest[used..]);
+    }
+
+    /// Handles the complete lines in `buffer` and drops them from it.
+    fn drain_buffer(&mut self) {
+        let buffer = std::mem::take(&mut self.buffer);
+        let used = self.drain_lines(&buffer);
+        self.buffer = buffer;
+        bytes::Buf::advance(&mut self.buffer, used);
     }
 
     /// Handles every complete line (`\n`, `\r\n` or `\r`) of `bytes`; returns how
