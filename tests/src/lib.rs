@@ -14,6 +14,7 @@ pub mod generated {
 
 pub mod fake_realtime;
 pub mod fake_xano;
+pub mod fault_server;
 
 /// Signs up on the fake Xano's bookstore group and returns the `authToken`.
 pub async fn sign_up(

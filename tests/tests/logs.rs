@@ -46,6 +46,17 @@ async fn logs_name_calls_but_never_tokens() {
     let token = xano_tests::sign_up(&books, "ada@example.com", PASSWORD).await;
     xano.session().set_token(token.clone());
     books.get_auth_me().await.unwrap();
+    // Path parameters and query inputs are inputs too: logs show the template.
+    let _ = books.get_books_by_book_id(424_242).await;
+    let _ = books
+        .get_authors_by_author_slug_books("ada-lovelace-secret")
+        .await;
+    let _ = books
+        .get_books(&api::GetBooksInput {
+            search: Some("query-secret".into()),
+            ..Default::default()
+        })
+        .await;
     let debug = format!("{xano:?} {books:?}");
     assert!(!debug.contains(&token), "{debug}");
 
@@ -55,6 +66,17 @@ async fn logs_name_calls_but_never_tokens() {
         "{logs}"
     );
     assert!(logs.contains("status=200"), "{logs}");
+    assert!(
+        logs.contains("/api:bookstore1/books/{book_id}")
+            && logs.contains("/api:bookstore1/authors/{author_slug}/books/"),
+        "calls are named by their route template:\n{logs}"
+    );
+    for input in ["424242", "ada-lovelace-secret", "query-secret"] {
+        assert!(
+            !logs.contains(input),
+            "the input `{input}` leaked into the logs:\n{logs}"
+        );
+    }
     assert!(
         !logs.contains(&token),
         "a token leaked into the logs:\n{logs}"

@@ -246,19 +246,21 @@ pub fn audit(input: &AuditInput<'_>) -> Vec<Finding> {
             }
         }
 
-        if op.auth && !op.path.starts_with("/me") && !op.path.starts_with("/auth") {
-            if let Some(name) = inputs.iter().find(|(name, _)| is_owner_id(name)) {
-                push(
-                    "id-from-input",
-                    Severity::Warn,
-                    Some(op),
-                    name.1.clone(),
-                    format!(
-                        "takes `{}` from the request while the caller is known from the token",
-                        name.0
-                    ),
-                );
-            }
+        if op.auth
+            && !op.path.starts_with("/me")
+            && !op.path.starts_with("/auth")
+            && let Some(name) = inputs.iter().find(|(name, _)| is_owner_id(name))
+        {
+            push(
+                "id-from-input",
+                Severity::Warn,
+                Some(op),
+                name.1.clone(),
+                format!(
+                    "takes `{}` from the request while the caller is known from the token",
+                    name.0
+                ),
+            );
         }
 
         for (name, pointer, in_query) in op.parameters() {

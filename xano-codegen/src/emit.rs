@@ -68,10 +68,10 @@ impl Layout {
             if needs_alias(&endpoint.output_name, &endpoint.output, types) {
                 named.push((&endpoint.output_name, TypeItem::OutputAlias(i)));
             }
-            if let Some(input) = &endpoint.input {
-                if needs_alias(&input.name, &input.ty, types) {
-                    named.push((&input.name, TypeItem::InputAlias(i)));
-                }
+            if let Some(input) = &endpoint.input
+                && needs_alias(&input.name, &input.ty, types)
+            {
+                named.push((&input.name, TypeItem::InputAlias(i)));
             }
         }
         // Stable: equal names keep definition order, as before the split.
@@ -300,7 +300,8 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
         }
     }
 
-    let path = path_expr(endpoint);
+    let path = &endpoint.path;
+    calls.splice(0..0, path_param_calls(endpoint));
     let start = match endpoint.method {
         HttpMethod::Get
         | HttpMethod::Post
@@ -448,47 +449,18 @@ fn is_list(ty: &TypeRef) -> bool {
     }
 }
 
-/// `"/auth/me"`, or `&format!("/user/{user_id}")` with string parameters
-/// percent-encoded.
-fn path_expr(endpoint: &Endpoint) -> TokenStream {
-    if endpoint.path_params.is_empty() {
-        let path = &endpoint.path;
-        return quote!(#path);
-    }
-    let inline = endpoint
+/// `.path_param("user_id", user_id)` for each path parameter: the runtime fills
+/// in (and percent-encodes) the route template, which is what logs and errors show.
+fn path_param_calls(endpoint: &Endpoint) -> Vec<TokenStream> {
+    endpoint
         .path_params
         .iter()
-        .all(|p| p.ty != TypeRef::String && !p.ident.starts_with("r#"));
-    let mut template = String::new();
-    let mut args = Vec::new();
-    for segment in endpoint.path.split_inclusive('/') {
-        let (body, slash) = match segment.strip_suffix('/') {
-            Some(body) => (body, "/"),
-            None => (segment, ""),
-        };
-        let param = body
-            .strip_prefix('{')
-            .and_then(|s| s.strip_suffix('}'))
-            .and_then(|name| endpoint.path_params.iter().find(|p| p.name == name));
-        match param {
-            Some(param) if inline => {
-                template.push('{');
-                template.push_str(&param.ident);
-                template.push('}');
-            }
-            Some(param) => {
-                template.push_str("{}");
-                let value = ident(&param.ident);
-                args.push(match param.ty {
-                    TypeRef::String => quote!(xano_runtime::encode_path_segment(#value)),
-                    _ => quote!(#value),
-                });
-            }
-            None => template.push_str(&body.replace('{', "{{").replace('}', "}}")),
-        }
-        template.push_str(slash);
-    }
-    quote!(&format!(#template #(, #args)*))
+        .map(|param| {
+            let name = &param.name;
+            let value = ident(&param.ident);
+            quote!(.path_param(#name, #value))
+        })
+        .collect()
 }
 
 fn derives_serialize(def: &TypeDef) -> bool {

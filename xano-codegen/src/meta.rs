@@ -397,10 +397,8 @@ impl MetaClient {
         loop {
             attempt += 1;
             let mut request = self.http.get(parsed.clone());
-            if auth {
-                if let Some(token) = &self.token {
-                    request = request.bearer_auth(token.expose_secret());
-                }
+            if auth && let Some(token) = &self.token {
+                request = request.bearer_auth(token.expose_secret());
             }
             let outcome = request.send().await;
             let retry_after = match outcome {

@@ -286,14 +286,14 @@ impl Walker {
         let Value::Object(map) = schema else { return };
 
         self.repair_type(map);
-        if !map.contains_key("enum") {
-            if let Some(values) = map.remove("values") {
-                if values.is_array() {
-                    self.note("enum values given under `values`: moved to `enum`");
-                    map.insert("enum".into(), values);
-                } else {
-                    map.insert("values".into(), values);
-                }
+        if !map.contains_key("enum")
+            && let Some(values) = map.remove("values")
+        {
+            if values.is_array() {
+                self.note("enum values given under `values`: moved to `enum`");
+                map.insert("enum".into(), values);
+            } else {
+                map.insert("values".into(), values);
             }
         }
         if matches!(map.get("enum"), Some(value) if !value.is_array()) {
@@ -318,16 +318,14 @@ impl Walker {
         let mut required_from_properties = Vec::new();
         self.enter(map, "properties", |w, properties| {
             w.each_entry(properties, |w, name, property| {
-                if let Value::Object(prop) = property {
-                    if let Some(Value::Bool(flag)) = prop.get("required") {
-                        if *flag {
-                            required_from_properties.push(name.to_owned());
-                        }
-                        prop.remove("required");
-                        w.note(
-                            "`required: bool` on a property: moved to the object's `required` list",
-                        );
+                if let Value::Object(prop) = property
+                    && let Some(Value::Bool(flag)) = prop.get("required")
+                {
+                    if *flag {
+                        required_from_properties.push(name.to_owned());
                     }
+                    prop.remove("required");
+                    w.note("`required: bool` on a property: moved to the object's `required` list");
                 }
                 w.schema(property);
             });
@@ -376,10 +374,10 @@ impl Walker {
             Some(Value::String(name)) => {
                 if let Some((standard, format)) = xano_column_type(&name) {
                     map.insert("type".into(), Value::String(standard.into()));
-                    if let Some(format) = format {
-                        if !map.contains_key("format") {
-                            map.insert("format".into(), Value::String(format.into()));
-                        }
+                    if let Some(format) = format
+                        && !map.contains_key("format")
+                    {
+                        map.insert("format".into(), Value::String(format.into()));
                     }
                     self.note_at(
                         "type",

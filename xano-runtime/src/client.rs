@@ -1,5 +1,6 @@
 //! The connection to one Xano instance, shared by every generated group client.
 
+use crate::refresh::{RefreshHook, Refresher};
 use crate::request::RequestBuilder;
 use crate::retry::RetryPolicy;
 use crate::{Error, Session};
@@ -8,7 +9,6 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 use std::fmt;
 use std::future::Future;
 use std::path::PathBuf;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -17,9 +17,6 @@ pub(crate) const X_BRANCH: &str = "x-branch";
 /// The header that selects the database data source (`live`, `test`, …).
 pub(crate) const X_DATA_SOURCE: &str = "x-data-source";
 
-/// What a refresh hook returns.
-pub type RefreshFuture = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
-type RefreshHook = Arc<dyn Fn(Client) -> RefreshFuture + Send + Sync>;
 type BeforeRequest = Arc<dyn Fn(&mut reqwest::Request) + Send + Sync>;
 type AfterResponse = Arc<dyn Fn(&ResponseInfo) + Send + Sync>;
 
@@ -29,15 +26,27 @@ type AfterResponse = Arc<dyn Fn(&ResponseInfo) + Send + Sync>;
 pub struct ResponseInfo {
     /// The method.
     pub method: Method,
-    /// The URL path (no query string: it may carry inputs).
+    /// The route: the URL path with path parameters as `{name}` templates
+    /// (`/api:x/books/{book_id}`), never their values, and no query string (inputs
+    /// live there).
     pub path: String,
     /// The status, or `None` when the request failed before a response.
     pub status: Option<u16>,
     /// 1 for the first attempt, 2 for the first retry, …
     pub attempt: u32,
-    /// Time from sending to the full body (or the failure).
+    /// Time from sending the request until the attempt was over: the whole body
+    /// read, for the attempt that answers a call; the response headers, for an
+    /// attempt that is retried and for a streamed response (whose body the
+    /// caller reads later); the failure, for one that failed.
     pub elapsed: Duration,
 }
+
+/// The default [`ClientBuilder::timeout`].
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// The default [`ClientBuilder::max_response_size`]: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_SIZE: usize = 64 << 20;
+/// The default [`ClientBuilder::max_event_size`]: 16 MiB.
+pub const DEFAULT_MAX_EVENT_SIZE: usize = 16 << 20;
 
 /// A connection to one Xano instance (its origin, or a custom domain).
 ///
@@ -64,7 +73,12 @@ struct Handle {
 
 pub(crate) struct Shared {
     pub(crate) origin: String,
+    /// `host[:port]` of the origin, for messages.
+    pub(crate) host: String,
     pub(crate) http: reqwest::Client,
+    pub(crate) timeout: Option<Duration>,
+    pub(crate) max_response_size: usize,
+    pub(crate) max_event_size: usize,
     headers: HeaderMap,
     branch: Option<String>,
     data_source: Option<String>,
@@ -73,9 +87,7 @@ pub(crate) struct Shared {
     pub(crate) retry: RetryPolicy,
     pub(crate) before_request: Vec<BeforeRequest>,
     pub(crate) after_response: Vec<AfterResponse>,
-    pub(crate) refresh: Option<RefreshHook>,
-    /// Held while a refresh runs: concurrent 401s wait for it instead of refreshing.
-    pub(crate) refresh_lock: tokio::sync::Mutex<()>,
+    pub(crate) refresher: Refresher,
 }
 
 impl Client {
@@ -89,7 +101,10 @@ impl Client {
             data_source: None,
             branch_in_url: false,
             user_agent: concat!("xano-runtime/", env!("CARGO_PKG_VERSION")).to_owned(),
-            timeout: Some(Duration::from_secs(60)),
+            timeout: Some(DEFAULT_TIMEOUT),
+            max_response_size: DEFAULT_MAX_RESPONSE_SIZE,
+            max_event_size: DEFAULT_MAX_EVENT_SIZE,
+            allow_insecure_http: false,
             http: None,
             retry: RetryPolicy::default(),
             before_request: Vec::new(),
@@ -188,7 +203,8 @@ impl Client {
 
     /// Starts a call to `path` in this handle's API group. Generated code calls
     /// this (or `get`, `post`, …); it is public so that an endpoint missing from a
-    /// spec can still be called by hand.
+    /// spec can still be called by hand. `path` may hold `{name}` parameters,
+    /// filled in by [`RequestBuilder::path_param`].
     pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
         let mut url = String::with_capacity(self.shared.origin.len() + path.len() + 32);
         url.push_str(&self.shared.origin);
@@ -205,7 +221,7 @@ impl Client {
             url.push('/');
         }
         url.push_str(path);
-        RequestBuilder::new(self, method, url)
+        RequestBuilder::new(self, method, url, self.shared.origin.len())
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -229,11 +245,11 @@ impl Client {
     /// and headers, then the call's own header inputs.
     pub(crate) fn headers(&self, call: &[(String, String)]) -> Result<HeaderMap, Error> {
         let mut headers = self.shared.headers.clone();
-        if !self.shared.branch_in_url {
-            if let Some(branch) = self.branch() {
-                let (name, value) = parse_header(X_BRANCH, branch)?;
-                headers.insert(name, value);
-            }
+        if !self.shared.branch_in_url
+            && let Some(branch) = self.branch()
+        {
+            let (name, value) = parse_header(X_BRANCH, branch)?;
+            headers.insert(name, value);
         }
         if let Some(source) = self
             .handle
@@ -274,6 +290,9 @@ pub struct ClientBuilder {
     branch_in_url: bool,
     user_agent: String,
     timeout: Option<Duration>,
+    max_response_size: usize,
+    max_event_size: usize,
+    allow_insecure_http: bool,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     before_request: Vec<BeforeRequest>,
@@ -316,14 +335,50 @@ impl ClientBuilder {
         self
     }
 
-    /// The timeout of one attempt (default 60 s); `None` waits forever.
+    /// How long a call waits for Xano without hearing anything (default 60 s;
+    /// `None` waits forever): for the connection and the response headers, then
+    /// for each chunk of the body. It never bounds a whole body, so a stream that
+    /// keeps sending lives as long as it sends. An idempotent call that timed out
+    /// waiting for headers is retried per the [`RetryPolicy`].
     pub fn timeout(mut self, timeout: Option<Duration>) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …); the builder's
-    /// `timeout` is then not applied.
+    /// The largest response body read into memory (default 64 MiB): a larger body
+    /// fails the call with [`Error::TooLarge`] as soon as its `Content-Length` or
+    /// the bytes read so far show it, so a misbehaving server cannot exhaust the
+    /// client's memory. Error bodies are read only as far as their message needs
+    /// (64 KiB). Streamed responses are bounded per event instead
+    /// ([`ClientBuilder::max_event_size`]).
+    pub fn max_response_size(mut self, bytes: usize) -> Self {
+        self.max_response_size = bytes;
+        self
+    }
+
+    /// The largest event a streamed response may build up (default 16 MiB): an
+    /// SSE event's data plus the line being read, a JSON Lines line, or a plain
+    /// body streamed as one event. A larger one ends the stream with an
+    /// [`Error::Stream`] item after the events before it.
+    pub fn max_event_size(mut self, bytes: usize) -> Self {
+        self.max_event_size = bytes;
+        self
+    }
+
+    /// Allows a plain `http://` origin that is not loopback (default: refused,
+    /// because the bearer token, passwords and every input would cross the
+    /// network in clear). Loopback (`localhost`, `127.0.0.1`, `[::1]`) is always
+    /// allowed.
+    pub fn allow_insecure_http(mut self, yes: bool) -> Self {
+        self.allow_insecure_http = yes;
+        self
+    }
+
+    /// Uses a preconfigured `reqwest::Client` (proxies, TLS roots, …). The
+    /// builder's timeout still applies. Its redirect policy is the one you gave
+    /// it: the runtime's own follows only redirects within the origin, so that
+    /// headers and bodies never reach another server; consider
+    /// `reqwest::redirect::Policy::none()` for yours.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -358,8 +413,10 @@ impl ClientBuilder {
     /// again) and puts it in `client.session()`. The call is then sent once more.
     ///
     /// Refreshes are single-flight: however many calls fail at once, `refresh` runs
-    /// once and the others wait for it. Calls made inside `refresh` never trigger
-    /// another refresh (keep them on the same task).
+    /// once and the others wait for it, then are sent again; if it fails, every
+    /// call of that wave fails with the same [`Error::Refresh`] (the hook is not
+    /// run again for each). Calls made inside `refresh` never trigger another
+    /// refresh (keep them on the same task).
     pub fn on_unauthorized<F, Fut>(mut self, refresh: F) -> Self
     where
         F: Fn(Client) -> Fut + Send + Sync + 'static,
@@ -380,12 +437,12 @@ impl ClientBuilder {
 
     /// Validates the settings and builds the client.
     pub fn build(self) -> Result<Client, Error> {
-        let origin = self.origin.trim().trim_end_matches('/').to_owned();
-        let parsed = reqwest::Url::parse(&origin)
-            .map_err(|err| Error::Config(format!("origin `{origin}` is not a URL: {err}")))?;
-        if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        let (origin, parsed) = parse_origin(&self.origin)?;
+        if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {
             return Err(Error::Config(format!(
-                "origin `{origin}` must be an http(s) URL such as https://x8d0-doy0-xx99.n0.xano.io"
+                "refusing plain http to `{origin}`: the token, passwords and inputs would cross \
+                 the network unencrypted; use https://, or \
+                 `ClientBuilder::allow_insecure_http(true)` for a trusted network"
             )));
         }
         let mut headers = HeaderMap::new();
@@ -404,9 +461,12 @@ impl ClientBuilder {
                 // reqwest is built without a bundled crypto provider; install ring's
                 // for the process unless the application already chose one.
                 let _ = rustls::crypto::ring::default_provider().install_default();
-                let mut builder = reqwest::Client::builder();
+                // No total timeout: the runtime bounds the wait for headers and for
+                // each chunk itself, so a live stream is never cut.
+                let mut builder =
+                    reqwest::Client::builder().redirect(crate::transport::redirect_policy());
                 if let Some(timeout) = self.timeout {
-                    builder = builder.timeout(timeout);
+                    builder = builder.connect_timeout(timeout);
                 }
                 builder.build()?
             }
@@ -417,8 +477,12 @@ impl ClientBuilder {
         }
         Ok(Client {
             shared: Arc::new(Shared {
+                host: crate::transport::host_of(&parsed),
                 origin,
                 http,
+                timeout: self.timeout,
+                max_response_size: self.max_response_size,
+                max_event_size: self.max_event_size,
                 headers,
                 branch: self.branch,
                 data_source: self.data_source,
@@ -427,8 +491,7 @@ impl ClientBuilder {
                 retry: self.retry,
                 before_request: self.before_request,
                 after_response: self.after_response,
-                refresh: self.refresh,
-                refresh_lock: tokio::sync::Mutex::new(()),
+                refresher: Refresher::new(self.refresh),
             }),
             handle: Arc::new(Handle::default()),
         })
@@ -451,8 +514,53 @@ impl fmt::Debug for ClientBuilder {
             .field("data_source", &self.data_source)
             .field("user_agent", &self.user_agent)
             .field("timeout", &self.timeout)
+            .field("max_response_size", &self.max_response_size)
+            .field("max_event_size", &self.max_event_size)
+            .field("allow_insecure_http", &self.allow_insecure_http)
             .field("retry", &self.retry)
             .finish_non_exhaustive()
+    }
+}
+
+/// The origin without a trailing slash, parsed. A bare host
+/// (`x8ki-letl-twmt.n7.xano.io`, as `xano.toml` and the CLI take it) means https.
+fn parse_origin(given: &str) -> Result<(String, reqwest::Url), Error> {
+    let trimmed = given.trim().trim_end_matches('/');
+    let origin = if trimmed.contains("://") {
+        trimmed.to_owned()
+    } else {
+        format!("https://{trimmed}")
+    };
+    let hint = "such as https://x8d0-doy0-xx99.n0.xano.io or a bare host (https is assumed)";
+    let parsed = reqwest::Url::parse(&origin).map_err(|err| {
+        Error::Config(format!(
+            "origin `{given}` is not a URL ({err}): write one {hint}"
+        ))
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err(Error::Config(format!(
+            "origin `{given}` must be an http(s) URL {hint}"
+        )));
+    }
+    if parsed.query().is_some() || parsed.fragment().is_some() {
+        return Err(Error::Config(format!(
+            "origin `{given}` must not have a query or fragment"
+        )));
+    }
+    Ok((origin, parsed))
+}
+
+/// Whether a URL's host is this machine: `localhost`, `*.localhost`, 127.0.0.0/8
+/// or `::1`.
+pub(crate) fn is_loopback(url: &reqwest::Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => {
+            let name = name.trim_end_matches('.').to_ascii_lowercase();
+            name == "localhost" || name.ends_with(".localhost")
+        }
+        None => false,
     }
 }
 
@@ -474,8 +582,12 @@ mod tests {
     fn origins_are_validated_and_trimmed() {
         let client = Client::builder("https://x.n7.xano.io/").build().unwrap();
         assert_eq!(client.origin(), "https://x.n7.xano.io");
-        assert!(Client::builder("x.n7.xano.io").build().is_err());
+        let bare = Client::builder("x8ki-letl-twmt.n7.xano.io")
+            .build()
+            .unwrap();
+        assert_eq!(bare.origin(), "https://x8ki-letl-twmt.n7.xano.io");
         assert!(Client::builder("ftp://x.n7.xano.io").build().is_err());
+        assert!(Client::builder("https://x.io/?token=1").build().is_err());
         assert!(
             Client::builder("https://x.io")
                 .header("bad header", "v")
@@ -488,6 +600,33 @@ mod tests {
                 .build()
                 .is_err()
         );
+    }
+
+    #[test]
+    fn plain_http_only_to_loopback_unless_allowed() {
+        let err = Client::builder("http://example.com").build().unwrap_err();
+        assert!(err.to_string().contains("allow_insecure_http"), "{err}");
+        for local in [
+            "http://127.0.0.1:8080",
+            "http://127.9.0.1",
+            "http://localhost:3000",
+            "http://api.localhost",
+            "http://[::1]:9000",
+        ] {
+            Client::builder(local)
+                .build()
+                .unwrap_or_else(|e| panic!("{local}: {e}"));
+        }
+        assert!(Client::builder("http://10.0.0.1").build().is_err());
+        assert!(
+            Client::builder("http://localhost.example.com")
+                .build()
+                .is_err()
+        );
+        Client::builder("http://example.com")
+            .allow_insecure_http(true)
+            .build()
+            .unwrap();
     }
 
     #[test]

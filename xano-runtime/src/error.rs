@@ -1,6 +1,8 @@
 //! The one error type of every generated call.
 
+use crate::transport::TransportError;
 use serde_json::Value;
+use std::sync::Arc;
 
 /// Everything a generated call can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -22,10 +24,28 @@ pub enum Error {
         /// to keep `Result<_, Error>` small).
         payload: Option<Box<Value>>,
     },
-    /// The request could not be sent or the response not read (connection refused,
-    /// timeout, TLS, invalid URL).
+    /// The request could not be sent or the response not read: connection refused
+    /// or reset, a timeout, TLS, a redirect to another origin (see
+    /// [`TransportError::kind`](crate::TransportError::kind)).
     #[error("request to Xano failed: {0}")]
-    Transport(#[from] reqwest::Error),
+    Transport(#[source] TransportError),
+    /// The response was larger than [`ClientBuilder::max_response_size`]
+    /// (crate::ClientBuilder::max_response_size); reading stopped there.
+    #[error(
+        "the response (status {status}) is larger than {limit} bytes, the client's max_response_size"
+    )]
+    TooLarge {
+        /// The HTTP status.
+        status: u16,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// A call was refused as unauthorized and the
+    /// [`on_unauthorized`](crate::ClientBuilder::on_unauthorized) hook that was to
+    /// refresh the token failed with this error. Every call of the same wave of
+    /// 401s gets the same error (the hook runs once per wave).
+    #[error("the token was refused and refreshing it failed: {0}")]
+    Refresh(#[source] Arc<Error>),
     /// A 2xx response body did not match the type generated from the spec.
     /// Xano infers response schemas, so this usually means the endpoint changed:
     /// fetch the spec again and regenerate.
@@ -73,23 +93,33 @@ pub enum Error {
 }
 
 impl Error {
-    /// The HTTP status, for [`Error::Api`] and [`Error::Decode`].
+    /// The HTTP status, for errors that got a response ([`Error::Api`],
+    /// [`Error::Decode`], …; for [`Error::Refresh`], the hook's error's).
     pub fn status(&self) -> Option<u16> {
         match self {
             Error::Api { status, .. }
             | Error::Decode { status, .. }
-            | Error::UnexpectedContentType { status, .. } => Some(*status),
-            Error::Transport(err) => err.status().map(|s| s.as_u16()),
+            | Error::UnexpectedContentType { status, .. }
+            | Error::TooLarge { status, .. } => Some(*status),
+            Error::Refresh(inner) => inner.status(),
             _ => None,
         }
     }
 
-    /// Xano's error code (`ERROR_CODE_…`), for [`Error::Api`].
+    /// Xano's error code (`ERROR_CODE_…`), for [`Error::Api`] (and the hook's
+    /// error of an [`Error::Refresh`]).
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Api { code, .. } => code.as_deref(),
+            Error::Refresh(inner) => inner.code(),
             _ => None,
         }
+    }
+
+    /// Whether the call timed out (connecting, waiting for the response, or
+    /// between chunks of a body).
+    pub fn is_timeout(&self) -> bool {
+        matches!(self, Error::Transport(err) if err.is_timeout())
     }
 
     /// A 401, or a 403 carrying `ERROR_CODE_UNAUTHORIZED` (Xano uses both for a
@@ -147,15 +177,104 @@ impl Error {
     }
 }
 
-/// The start of a body as text, short enough for one error line.
+impl From<reqwest::Error> for Error {
+    fn from(err: reqwest::Error) -> Self {
+        Error::Transport(TransportError::from_reqwest(err))
+    }
+}
+
+/// The start of a body as text, short enough for one error line, with the values
+/// of credential-named fields (`authToken`, `password`, `api_key`, …) replaced by
+/// `[redacted]`.
 pub(crate) fn excerpt(body: &[u8]) -> String {
     const MAX: usize = 200;
+    // Redact before cutting, so a token cut off at the end is still hidden.
     let text = String::from_utf8_lossy(&body[..body.len().min(MAX * 4)]);
+    let text = redact_credentials(&text);
     let mut out: String = text.chars().take(MAX).collect();
     if text.chars().count() > MAX || body.len() > MAX * 4 {
         out.push('…');
     }
     out
+}
+
+/// Whether a field name names a credential: its value is a secret wherever it
+/// appears (`authToken`, `refresh_token`, `password`, `api_key`, `client_secret`).
+pub fn is_credential_name(name: &str) -> bool {
+    let folded: String = name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    const PARTS: [&str; 9] = [
+        "token",
+        "password",
+        "passwd",
+        "secret",
+        "apikey",
+        "authorization",
+        "credential",
+        "privatekey",
+        "accesskey",
+    ];
+    PARTS.iter().any(|part| folded.contains(part))
+}
+
+/// JSON text with the string values of credential-named keys replaced. Tolerant
+/// of text cut anywhere (an excerpt): it scans for `"key": "value"` pairs and
+/// leaves everything else as it is.
+fn redact_credentials(text: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = text.as_bytes();
+    let mut out = String::new();
+    let mut copied = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] != b'"' {
+            i += 1;
+            continue;
+        }
+        let Some(key_end) = string_end(bytes, i + 1) else {
+            break;
+        };
+        let key = &text[i + 1..key_end];
+        let mut j = key_end + 1;
+        while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+            j += 1;
+        }
+        if j < bytes.len() && bytes[j] == b':' && is_credential_name(key) {
+            j += 1;
+            while j < bytes.len() && bytes[j].is_ascii_whitespace() {
+                j += 1;
+            }
+            if j < bytes.len() && bytes[j] == b'"' {
+                let value_end = string_end(bytes, j + 1).unwrap_or(bytes.len());
+                out.push_str(&text[copied..j]);
+                out.push_str("\"[redacted]\"");
+                copied = (value_end + 1).min(bytes.len());
+                i = copied;
+                continue;
+            }
+        }
+        i = key_end + 1;
+    }
+    if copied == 0 {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    out.push_str(&text[copied..]);
+    std::borrow::Cow::Owned(out)
+}
+
+/// The index of the quote closing a JSON string that starts at `from`.
+fn string_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return Some(i),
+            _ => i += 1,
+        }
+    }
+    None
 }
 
 #[cfg(test)]
@@ -208,5 +327,23 @@ mod tests {
             other => panic!("unexpected {other:?}"),
         }
         assert!(super::excerpt(&[b'a'; 1000]).ends_with('…'));
+    }
+
+    #[test]
+    fn excerpts_hide_credential_values() {
+        let body = br#"{"user":{"name":"Ada","authToken": "eyJhbGciOi.secret"},"refresh_token":"r-secret","api_key":"k\"-secret","count":2}"#;
+        let shown = super::excerpt(body);
+        assert!(!shown.contains("secret"), "{shown}");
+        assert!(
+            shown.contains(r#""name":"Ada""#) && shown.contains(r#""count":2"#),
+            "{shown}"
+        );
+        assert_eq!(shown.matches("[redacted]").count(), 3, "{shown}");
+        // A token cut off by the excerpt's end is still hidden.
+        let mut long = br#"{"authToken":""#.to_vec();
+        long.extend(std::iter::repeat_n(b'x', 5000));
+        assert!(!super::excerpt(&long).contains("xxx"));
+        assert!(super::is_credential_name("authToken") && super::is_credential_name("PASSWORD"));
+        assert!(!super::is_credential_name("author_id") && !super::is_credential_name("photo"));
     }
 }

@@ -203,10 +203,10 @@ impl Fields<'_> {
         // JSON, and none of them is left for `extra`.
         let mut taken = None;
         for (name, value) in &mut self.0 {
-            if name == key {
-                if let Some(value) = value.take() {
-                    taken = Some(value);
-                }
+            if name == key
+                && let Some(value) = value.take()
+            {
+                taken = Some(value);
             }
         }
         let tracked = !UNTRACKED.with(Cell::get);

@@ -18,6 +18,7 @@
 //! # Ok(()) }
 //! ```
 
+mod call;
 mod client;
 mod config;
 mod error;
@@ -26,23 +27,31 @@ mod file;
 pub mod paging;
 #[cfg(feature = "realtime")]
 pub mod realtime;
+mod refresh;
 mod request;
 mod retry;
 mod session;
 pub mod stream;
+mod transport;
 
-pub use client::{Client, ClientBuilder, RefreshFuture, ResponseInfo};
+pub use bytes::Bytes;
+pub use client::{
+    Client, ClientBuilder, DEFAULT_MAX_EVENT_SIZE, DEFAULT_MAX_RESPONSE_SIZE, DEFAULT_TIMEOUT,
+    ResponseInfo,
+};
 pub use config::{ENV_BRANCH, ENV_DATA_SOURCE, ENV_ORIGIN};
-pub use error::Error;
+pub use error::{Error, is_credential_name};
 pub use fields::Fields;
 pub use file::{AsFile, File};
 pub use futures_util::Stream;
 pub use paging::{BoxStream, Page};
+pub use refresh::RefreshFuture;
 pub use request::RequestBuilder;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use session::{Credentials, Session};
 pub use stream::{Event, EventStream};
+pub use transport::{TransportError, TransportKind};
 
 /// The HTTP client underneath, for hooks (`before_request` gets a `reqwest::Request`)
 /// and [`ClientBuilder::http_client`].

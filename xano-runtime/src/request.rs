@@ -1,53 +1,99 @@
-//! One call: URL, query string, body, auth, and the decoding of the answer.
+//! One call being built: route and path parameters, query string, body, auth.
+//! Sending it is `call.rs`'s job.
 
-use crate::client::ResponseInfo;
+use crate::call::Call;
 use crate::error::excerpt;
 use crate::file::AsFile;
 use crate::{Client, Error, File};
 use reqwest::Method;
-use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use std::time::Instant;
-use tracing::Instrument as _;
+use std::fmt;
 
-/// A call being built by generated code: `client.request(..).query(..).json(..).send()`.
+/// A call being built by generated code:
+/// `client.get("/books/{book_id}").path_param("book_id", 7).query(..).send()`.
 #[must_use = "a request does nothing until `send` is awaited"]
 pub struct RequestBuilder<'a> {
-    client: &'a Client,
-    method: Method,
-    url: String,
-    auth: bool,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
-    body: Body,
+    pub(crate) client: &'a Client,
+    pub(crate) method: Method,
+    /// The URL so far: origin, group, route, with path parameters filled in.
+    pub(crate) url: String,
+    /// Where the route starts in `url`.
+    pub(crate) route_start: usize,
+    /// The route template (`/api:x/books/{book_id}`), kept once a parameter is
+    /// filled in; until then it is `url[route_start..]`.
+    pub(crate) template: Option<String>,
+    pub(crate) auth: bool,
+    pub(crate) query: Vec<(String, String)>,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Body,
     /// The first encoding error, reported by `send` so the builder chain stays flat.
-    error: Option<Error>,
+    pub(crate) error: Option<Error>,
 }
 
-enum Body {
+pub(crate) enum Body {
     Empty,
     Json(bytes::Bytes),
     Multipart(Vec<(String, Part)>),
+    /// A body sent as it is, with its media type (`text/*`,
+    /// `application/octet-stream`, …).
+    Raw {
+        content_type: String,
+        bytes: bytes::Bytes,
+    },
+    /// `application/x-www-form-urlencoded` fields, in Xano's bracket convention.
+    Form(Vec<(String, String)>),
 }
 
-enum Part {
+pub(crate) enum Part {
     Text(String),
     File(File),
 }
 
 impl<'a> RequestBuilder<'a> {
-    pub(crate) fn new(client: &'a Client, method: Method, url: String) -> Self {
+    pub(crate) fn new(client: &'a Client, method: Method, url: String, route_start: usize) -> Self {
         RequestBuilder {
             client,
             method,
             url,
+            route_start,
+            template: None,
             auth: false,
             query: Vec::new(),
             headers: Vec::new(),
             body: Body::Empty,
             error: None,
+        }
+    }
+
+    /// Fills the path parameter `{name}` of the route with `value`, percent-encoded
+    /// so that `/`, `?`, `#` or spaces cannot change the route. Logs, spans, hooks
+    /// and errors name the call by its template, never by the value.
+    pub fn path_param<T: fmt::Display>(mut self, name: &str, value: T) -> Self {
+        let placeholder = format!("{{{name}}}");
+        let Some(at) = self.url[self.route_start..].find(&placeholder) else {
+            self.fail(Error::Config(format!(
+                "the route `{}` has no parameter `{name}`",
+                self.route()
+            )));
+            return self;
+        };
+        if self.template.is_none() {
+            self.template = Some(self.url[self.route_start..].to_owned());
+        }
+        let at = self.route_start + at;
+        let value = crate::encode_path_segment(&value.to_string());
+        self.url.replace_range(at..at + placeholder.len(), &value);
+        self
+    }
+
+    /// The route template of this call: the path under the origin with path
+    /// parameters as `{name}`.
+    pub(crate) fn route(&self) -> &str {
+        match &self.template {
+            Some(template) => template,
+            None => &self.url[self.route_start..],
         }
     }
 
@@ -58,12 +104,14 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
-    /// Adds a query input, encoded the way Xano reads query strings: `None`/null is
-    /// left out, arrays become `name[]=a&name[]=b`, objects `name[key]=value`,
-    /// everything else its plain text.
+    /// Adds a query input, encoded as the official JavaScript SDK (axios) writes
+    /// query strings, which is how Xano reads them: `None`/null is left out, a flat
+    /// array becomes `name[]=a&name[]=b`, objects `name[key]=value`, and below the
+    /// top level arrays are indexed (`objs[0][a]=1`, `nest[arr][0]=1`); empty
+    /// arrays and objects send nothing.
     pub fn query<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
         match serde_json::to_value(value) {
-            Ok(value) => flatten_query(name.to_owned(), &value, &mut self.query),
+            Ok(value) => flatten_query(name, &value, &mut self.query),
             Err(err) => self.fail(Error::Encode(err)),
         }
         self
@@ -74,6 +122,45 @@ impl<'a> RequestBuilder<'a> {
         match serde_json::to_vec(body) {
             Ok(bytes) => self.body = Body::Json(bytes.into()),
             Err(err) => self.fail(Error::Encode(err)),
+        }
+        self
+    }
+
+    /// Sends `text` as the body, as it is, with `content_type` (for `text/*`
+    /// bodies such as XanoScript's `text/x-xanoscript`).
+    pub fn text(mut self, content_type: &str, text: &str) -> Self {
+        self.body = Body::Raw {
+            content_type: content_type.to_owned(),
+            bytes: bytes::Bytes::copy_from_slice(text.as_bytes()),
+        };
+        self
+    }
+
+    /// Sends `bytes` as the body, as they are, with `content_type` (for
+    /// `application/octet-stream` and other binary bodies).
+    pub fn bytes(mut self, content_type: &str, bytes: &bytes::Bytes) -> Self {
+        self.body = Body::Raw {
+            content_type: content_type.to_owned(),
+            bytes: bytes.clone(),
+        };
+        self
+    }
+
+    /// Adds a field to an `application/x-www-form-urlencoded` body, flattened like
+    /// a query input.
+    pub fn form<T: Serialize + ?Sized>(mut self, name: &str, value: &T) -> Self {
+        let value = match serde_json::to_value(value) {
+            Ok(value) => value,
+            Err(err) => {
+                self.fail(Error::Encode(err));
+                return self;
+            }
+        };
+        if !matches!(self.body, Body::Form(_)) {
+            self.body = Body::Form(Vec::new());
+        }
+        if let Body::Form(pairs) = &mut self.body {
+            flatten_query(name, &value, pairs);
         }
         self
     }
@@ -117,9 +204,10 @@ impl<'a> RequestBuilder<'a> {
     }
 
     /// Sends the call and decodes a 2xx JSON body into `T`; any other status
-    /// becomes [`Error::Api`].
+    /// becomes [`Error::Api`]. The body is read up to the client's
+    /// `max_response_size`.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
-        let response = self.execute().await?;
+        let response = Call::new(self)?.read().await?;
         decode(
             response.status,
             response.content_type.as_deref(),
@@ -130,22 +218,10 @@ impl<'a> RequestBuilder<'a> {
     /// Sends the call and streams the response as it arrives: Server-Sent Events
     /// for `text/event-stream`, one event per line for JSON Lines, the whole body as
     /// one event otherwise. A non-2xx status is an [`Error::Api`] before any event.
-    /// Retries and refresh apply until the response starts.
+    /// Retries and refresh apply until the response starts; then the client's
+    /// timeout bounds the wait for each chunk, never the whole stream.
     pub async fn stream(self) -> Result<crate::EventStream, Error> {
-        let response = self.execute_streaming().await?;
-        let status = response.status().as_u16();
-        if !(200..300).contains(&status) {
-            let body = response.bytes().await?;
-            return Err(Error::from_response(status, &body));
-        }
-        let content_type = content_type(response.headers());
-        let bytes = futures_util::StreamExt::map(response.bytes_stream(), |chunk| {
-            chunk.map_err(Error::Transport)
-        });
-        Ok(crate::EventStream::from_bytes(
-            content_type.as_deref(),
-            bytes,
-        ))
+        Call::new(self)?.stream().await
     }
 
     fn fail(&mut self, error: Error) {
@@ -158,258 +234,11 @@ impl<'a> RequestBuilder<'a> {
             _ => self.body = Body::Multipart(vec![(name.to_owned(), part)]),
         }
     }
-
-    /// Sends the call and reads the whole body.
-    async fn execute(self) -> Result<Response, Error> {
-        match self.execute_streaming_answer().await? {
-            Answer::Open(response) => {
-                let status = response.status().as_u16();
-                let content_type = content_type(response.headers());
-                let body = response.bytes().await?;
-                Ok(Response {
-                    status,
-                    content_type,
-                    body,
-                })
-            }
-            Answer::Read(response) => Ok(response),
-        }
-    }
-
-    /// Sends the call and returns the response with its body not yet read.
-    async fn execute_streaming(self) -> Result<reqwest::Response, Error> {
-        match self.execute_streaming_answer().await? {
-            Answer::Open(response) => Ok(response),
-            // Only error statuses are read before the caller sees them.
-            Answer::Read(response) => Err(Error::from_response(response.status, &response.body)),
-        }
-    }
-
-    /// Sends the call: retries per the retry policy, one refresh-and-resend on a 401
-    /// when a refresh hook is set, hooks and a tracing span around it all.
-    async fn execute_streaming_answer(self) -> Result<Answer, Error> {
-        if let Some(error) = self.error {
-            return Err(error);
-        }
-        let mut url = reqwest::Url::parse(&self.url)
-            .map_err(|err| Error::Config(format!("invalid URL `{}`: {err}", self.url)))?;
-        if !self.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&self.query);
-        }
-        let path = url.path().to_owned();
-        let span = tracing::debug_span!(
-            "xano_call",
-            method = %self.method,
-            path = %path,
-            status = tracing::field::Empty,
-            attempts = tracing::field::Empty,
-        );
-        let call = Call {
-            client: self.client,
-            method: self.method,
-            url,
-            path,
-            auth: self.auth,
-            headers: self.headers,
-            body: self.body,
-        };
-        call.run().instrument(span).await
-    }
 }
 
-/// A fully built call, sendable as many times as retries need.
-struct Call<'a> {
-    client: &'a Client,
-    method: Method,
-    url: reqwest::Url,
-    path: String,
-    auth: bool,
-    headers: Vec<(String, String)>,
-    body: Body,
-}
-
-/// A response read in full.
-struct Response {
-    status: u16,
-    content_type: Option<String>,
-    body: bytes::Bytes,
-}
-
-/// The final answer of a call: still open (body unread, for streaming), or already
-/// read because deciding about a refresh needed the body.
-enum Answer {
-    Open(reqwest::Response),
-    Read(Response),
-}
-
-fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
-}
-
-tokio::task_local! {
-    /// Set while a refresh hook runs, so its own calls do not refresh again.
-    static IN_REFRESH: ();
-}
-
-impl Call<'_> {
-    async fn run(self) -> Result<Answer, Error> {
-        let shared = self.client.shared();
-        let policy = self.client.retry_policy();
-        let retry_allowed = policy.allows(&self.method);
-        let started = Instant::now();
-        let mut attempt = 0;
-        let mut refreshed = false;
-        loop {
-            attempt += 1;
-            let generation = shared.session.generation();
-            let request = self.build()?;
-            let sent = Instant::now();
-            let result = shared.http.execute(request).await.map_err(Error::Transport);
-            if !shared.after_response.is_empty() {
-                let info = ResponseInfo {
-                    method: self.method.clone(),
-                    path: self.path.clone(),
-                    status: result.as_ref().ok().map(|r| r.status().as_u16()),
-                    attempt,
-                    elapsed: sent.elapsed(),
-                };
-                for hook in &shared.after_response {
-                    hook(&info);
-                }
-            }
-            let span = tracing::Span::current();
-            span.record("attempts", attempt);
-            let response = match result {
-                Ok(response) => response,
-                Err(err) => {
-                    let transient =
-                        matches!(&err, Error::Transport(e) if e.is_connect() || e.is_timeout());
-                    let delay = (transient && retry_allowed)
-                        .then(|| policy.next_delay(attempt, started.elapsed(), None))
-                        .flatten();
-                    match delay {
-                        Some(delay) => {
-                            tracing::debug!(attempt, ?delay, "retrying after a connection failure");
-                            tokio::time::sleep(delay).await;
-                            continue;
-                        }
-                        None => return Err(err),
-                    }
-                }
-            };
-            let status = response.status().as_u16();
-            span.record("status", status);
-            if status == 429 && retry_allowed {
-                if let Some(delay) =
-                    policy.next_delay(attempt, started.elapsed(), Some(response.headers()))
-                {
-                    tracing::debug!(attempt, ?delay, "rate limited: retrying");
-                    tokio::time::sleep(delay).await;
-                    continue;
-                }
-            }
-            let may_refresh = self.auth
-                && !refreshed
-                && shared.refresh.is_some()
-                && IN_REFRESH.try_with(|_| ()).is_err();
-            if may_refresh && (status == 401 || status == 403) {
-                let content_type = content_type(response.headers());
-                let body = response.bytes().await?;
-                let unauthorized = status == 401
-                    || (status == 403 && Error::from_response(status, &body).is_unauthorized());
-                if unauthorized {
-                    refreshed = true;
-                    refresh(self.client, generation).await?;
-                    continue;
-                }
-                return Ok(Answer::Read(Response {
-                    status,
-                    content_type,
-                    body,
-                }));
-            }
-            tracing::debug!(
-                status,
-                attempt,
-                elapsed_ms = started.elapsed().as_millis() as u64,
-                "xano call done"
-            );
-            return Ok(Answer::Open(response));
-        }
-    }
-
-    fn build(&self) -> Result<reqwest::Request, Error> {
-        let shared = self.client.shared();
-        let mut headers = self.client.headers(&self.headers)?;
-        if self.auth {
-            if let Some(bearer) = shared.session.bearer() {
-                let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
-                    Error::Config("the session token is not a valid header value".into())
-                })?;
-                value.set_sensitive(true);
-                headers.insert(AUTHORIZATION, value);
-            }
-        }
-        let mut builder = shared.http.request(self.method.clone(), self.url.clone());
-        builder = match &self.body {
-            Body::Empty => builder,
-            Body::Json(bytes) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-                builder.body(bytes.clone())
-            }
-            Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
-        };
-        let mut request = builder.headers(headers).build()?;
-        for hook in &shared.before_request {
-            hook(&mut request);
-        }
-        Ok(request)
-    }
-}
-
-/// Runs the refresh hook once for every call that saw the token of `generation`
-/// fail: the first caller refreshes, the others wait for the lock and find the
-/// session already changed.
-async fn refresh(client: &Client, generation: u64) -> Result<(), Error> {
-    let shared = client.shared();
-    let Some(hook) = shared.refresh.clone() else {
-        return Ok(());
-    };
-    let _guard = shared.refresh_lock.lock().await;
-    if shared.session.generation() != generation {
-        return Ok(());
-    }
-    tracing::debug!("token rejected: refreshing");
-    IN_REFRESH.scope((), hook(client.root())).await
-}
-
-fn multipart_form(parts: &[(String, Part)]) -> Result<reqwest::multipart::Form, Error> {
-    let mut form = reqwest::multipart::Form::new();
-    for (name, part) in parts {
-        let name = name.clone();
-        form = match part {
-            Part::Text(text) => form.text(name, text.clone()),
-            Part::File(file) => {
-                let part = reqwest::multipart::Part::stream_with_length(
-                    file.bytes().clone(),
-                    file.bytes().len() as u64,
-                )
-                .file_name(file.name().to_owned())
-                .mime_str(file.mime())
-                .map_err(|_| {
-                    Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
-                })?;
-                form.part(name, part)
-            }
-        };
-    }
-    Ok(form)
-}
-
-fn decode<T: DeserializeOwned>(
+/// Decodes a response read in full: a 2xx JSON body into `T`, anything else into
+/// the matching error.
+pub(crate) fn decode<T: DeserializeOwned>(
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
@@ -419,14 +248,14 @@ fn decode<T: DeserializeOwned>(
     }
     // Xano answers JSON; an HTML page (a proxy, a maintenance page) is reported as
     // such rather than as a confusing decode error.
-    if let Some(content_type) = content_type.filter(|ct| !ct.contains("json")) {
-        if serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err() {
-            return Err(Error::UnexpectedContentType {
-                status,
-                content_type: content_type.to_owned(),
-                excerpt: excerpt(body),
-            });
-        }
+    if let Some(content_type) = content_type.filter(|ct| !ct.contains("json"))
+        && serde_json::from_slice::<serde::de::IgnoredAny>(body).is_err()
+    {
+        return Err(Error::UnexpectedContentType {
+            status,
+            content_type: content_type.to_owned(),
+            excerpt: excerpt(body),
+        });
     }
     // An empty 2xx body reads as JSON null, so `Option`/`Value` outputs still work.
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) {
@@ -460,22 +289,52 @@ fn decode<T: DeserializeOwned>(
     })
 }
 
-/// Appends `value` under `name` the way Xano's query parser reads it.
-fn flatten_query(name: String, value: &Value, out: &mut Vec<(String, String)>) {
+/// Appends `value` under `name` as axios (the official SDK's HTTP client) writes
+/// it: a flat array at the top level as `name[]`, every other array below it with
+/// indices, objects with `[key]`, nulls and empty containers left out.
+pub(crate) fn flatten_query(name: &str, value: &Value, out: &mut Vec<(String, String)>) {
     match value {
-        Value::Null => {}
-        Value::String(text) => out.push((name, text.clone())),
-        Value::Bool(_) | Value::Number(_) => out.push((name, value.to_string())),
-        Value::Array(items) => {
+        Value::Array(items) if items.iter().all(|item| !is_container(item)) => {
+            let key = format!("{name}[]");
             for item in items {
-                flatten_query(format!("{name}[]"), item, out);
+                if let Some(text) = scalar_text(item) {
+                    out.push((key.clone(), text));
+                }
+            }
+        }
+        _ => flatten_nested(name.to_owned(), value, out),
+    }
+}
+
+fn flatten_nested(key: String, value: &Value, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                flatten_nested(format!("{key}[{index}]"), item, out);
             }
         }
         Value::Object(fields) => {
-            for (key, item) in fields {
-                flatten_query(format!("{name}[{key}]"), item, out);
+            for (name, item) in fields {
+                flatten_nested(format!("{key}[{name}]"), item, out);
             }
         }
+        scalar => {
+            if let Some(text) = scalar_text(scalar) {
+                out.push((key, text));
+            }
+        }
+    }
+}
+
+fn is_container(value: &Value) -> bool {
+    matches!(value, Value::Array(_) | Value::Object(_))
+}
+
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::Null => None,
+        Value::String(text) => Some(text.clone()),
+        other => Some(other.to_string()),
     }
 }
 
@@ -485,24 +344,38 @@ mod tests {
     use crate::Error;
     use serde_json::json;
 
-    #[test]
-    fn query_values_follow_xano_conventions() {
+    fn flat(name: &str, value: serde_json::Value) -> Vec<String> {
         let mut out = Vec::new();
-        flatten_query("page".into(), &json!(2), &mut out);
-        flatten_query("skip".into(), &json!(null), &mut out);
-        flatten_query("tags".into(), &json!(["a", "b"]), &mut out);
-        flatten_query("range".into(), &json!({"from": 1, "to": true}), &mut out);
-        let pairs: Vec<String> = out.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        flatten_query(name, &value, &mut out);
+        out.iter().map(|(k, v)| format!("{k}={v}")).collect()
+    }
+
+    #[test]
+    fn query_values_follow_the_official_sdk() {
+        assert_eq!(flat("page", json!(2)), ["page=2"]);
+        assert!(flat("skip", json!(null)).is_empty());
         assert_eq!(
-            pairs,
-            [
-                "page=2",
-                "tags[]=a",
-                "tags[]=b",
-                "range[from]=1",
-                "range[to]=true"
-            ]
+            flat("tags", json!(["a", null, "b"])),
+            ["tags[]=a", "tags[]=b"]
         );
+        assert_eq!(
+            flat("range", json!({"from": 1, "to": true, "no": null})),
+            ["range[from]=1", "range[to]=true"]
+        );
+        assert_eq!(
+            flat("objs", json!([{"a": 1, "b": 2}, {"a": 3}])),
+            ["objs[0][a]=1", "objs[0][b]=2", "objs[1][a]=3"]
+        );
+        assert_eq!(
+            flat("nest", json!({"arr": [1, 2]})),
+            ["nest[arr][0]=1", "nest[arr][1]=2"]
+        );
+        assert_eq!(
+            flat("grid", json!([[1, 2], [3]])),
+            ["grid[0][0]=1", "grid[0][1]=2", "grid[1][0]=3"]
+        );
+        assert!(flat("empty", json!([])).is_empty());
+        assert!(flat("empty", json!({})).is_empty());
     }
 
     #[test]

@@ -22,13 +22,14 @@ pub struct RetryPolicy {
 }
 
 impl Default for RetryPolicy {
-    /// 4 attempts, 500 ms base, 30 s cap per wait, 60 s in all, idempotent only.
+    /// 4 attempts, 500 ms base, 30 s cap per wait, 2 minutes in all (so a call that
+    /// timed out after the default 60 s can still be retried), idempotent only.
     fn default() -> Self {
         RetryPolicy {
             max_attempts: 4,
             base_delay: Duration::from_millis(500),
             max_delay: Duration::from_secs(30),
-            max_elapsed: Duration::from_secs(60),
+            max_elapsed: Duration::from_secs(120),
             non_idempotent: false,
         }
     }
@@ -74,16 +75,20 @@ impl RetryPolicy {
     }
 
     pub(crate) fn allows(&self, method: &Method) -> bool {
-        self.non_idempotent
-            || matches!(
-                *method,
-                Method::GET
-                    | Method::HEAD
-                    | Method::PUT
-                    | Method::DELETE
-                    | Method::OPTIONS
-                    | Method::TRACE
-            )
+        self.non_idempotent || Self::is_idempotent(method)
+    }
+
+    /// Whether HTTP says sending `method` twice has the effect of sending it once.
+    pub(crate) fn is_idempotent(method: &Method) -> bool {
+        matches!(
+            *method,
+            Method::GET
+                | Method::HEAD
+                | Method::PUT
+                | Method::DELETE
+                | Method::OPTIONS
+                | Method::TRACE
+        )
     }
 
     /// The wait before attempt `attempt + 1`, or `None` when the policy says stop.
@@ -99,7 +104,12 @@ impl RetryPolicy {
         let delay = match headers.and_then(retry_after) {
             // Waiting less than Xano asked would only earn another 429.
             Some(asked) if asked > self.max_delay => return None,
-            Some(asked) => asked,
+            // Never less than asked, but spread: callers told the same
+            // `Retry-After` must not come back in one wave.
+            Some(asked) => {
+                let spread = (asked / 4).max(self.base_delay);
+                (asked + spread.mul_f64(random_fraction())).min(self.max_delay.max(asked))
+            }
             None => {
                 let exponential = self
                     .base_delay
@@ -124,11 +134,16 @@ fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 /// A uniformly random duration in `[delay / 2, delay]`: spreads retries of many
 /// clients without ever waiting (almost) nothing.
 fn jitter(delay: Duration) -> Duration {
+    delay.mul_f64(0.5 + random_fraction() / 2.0)
+}
+
+/// A random number in `[0, 1)`, from the hasher keys std draws per `RandomState`
+/// (good enough to spread retries; no RNG dependency).
+fn random_fraction() -> f64 {
     let random = std::collections::hash_map::RandomState::new()
         .build_hasher()
         .finish();
-    let fraction = 0.5 + (random % 1_000_000) as f64 / 2_000_000.0;
-    delay.mul_f64(fraction)
+    (random % 1_000_000) as f64 / 1_000_000.0
 }
 
 #[cfg(test)]
@@ -154,9 +169,15 @@ mod tests {
             "4 attempts at most"
         );
         assert_eq!(
-            policy.next_delay(1, Duration::from_secs(60), None),
+            policy.next_delay(1, Duration::from_secs(120), None),
             None,
             "time budget spent"
+        );
+        assert!(
+            policy
+                .next_delay(1, Duration::from_secs(61), None)
+                .is_some(),
+            "a call that timed out after the default 60 s can be retried"
         );
     }
 
@@ -165,9 +186,23 @@ mod tests {
         let mut headers = HeaderMap::new();
         headers.insert(RETRY_AFTER, "2".parse().unwrap());
         let policy = RetryPolicy::default();
-        assert_eq!(
-            policy.next_delay(1, Duration::ZERO, Some(&headers)),
-            Some(Duration::from_secs(2))
+        let waits: Vec<Duration> = (0..200)
+            .map(|_| {
+                policy
+                    .next_delay(1, Duration::ZERO, Some(&headers))
+                    .unwrap()
+            })
+            .collect();
+        assert!(
+            waits
+                .iter()
+                .all(|w| *w >= Duration::from_secs(2) && *w <= Duration::from_millis(2500)),
+            "never less than asked, at most a quarter more: {waits:?}"
+        );
+        let distinct: std::collections::HashSet<_> = waits.iter().collect();
+        assert!(
+            distinct.len() > 100,
+            "200 callers do not retry in lock-step"
         );
         let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         headers.insert(RETRY_AFTER, later.parse().unwrap());
@@ -175,10 +210,10 @@ mod tests {
             .next_delay(1, Duration::ZERO, Some(&headers))
             .unwrap();
         assert!(
-            wait > Duration::from_secs(3) && wait <= Duration::from_secs(5),
+            wait > Duration::from_secs(3) && wait <= Duration::from_secs(7),
             "{wait:?}"
         );
-        headers.insert(RETRY_AFTER, "120".parse().unwrap());
+        headers.insert(RETRY_AFTER, "200".parse().unwrap());
         assert_eq!(
             policy.next_delay(1, Duration::ZERO, Some(&headers)),
             None,

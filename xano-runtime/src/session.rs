@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 /// The signed-in state: the bearer token Xano's `/auth/login` or `/auth/signup`
 /// returned (`authToken`), an optional refresh token and metadata (for apps that
@@ -30,6 +30,8 @@ struct Inner {
     /// replaced the token it saw fail.
     generation: AtomicU64,
     file: OnceLock<PathBuf>,
+    /// Serialises writes of the session file; holds the generation last written.
+    written: Mutex<u64>,
 }
 
 #[derive(Default, Clone, Serialize, Deserialize)]
@@ -145,7 +147,7 @@ impl Session {
     /// Writes the session file now (it is also written after every change).
     pub fn save(&self) -> Result<(), Error> {
         match self.inner.file.get() {
-            Some(path) => write_private(path, &self.read()),
+            Some(path) => self.write_file(path, true),
             None => Ok(()),
         }
     }
@@ -163,7 +165,13 @@ impl Session {
     }
 
     /// Binds the session to `path`: restores what is there, then saves every change.
+    /// Temporary files left by a writer that was killed mid-write (each may hold a
+    /// token) are removed first.
     pub(crate) fn attach_file(&self, path: PathBuf) -> Result<(), Error> {
+        remove_stale_temp_files(&path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
         match std::fs::read(&path) {
             Ok(bytes) => {
                 let state: State = serde_json::from_slice(&bytes).map_err(|err| {
@@ -182,18 +190,39 @@ impl Session {
     }
 
     fn update(&self, change: impl FnOnce(&mut State)) {
-        let snapshot = {
+        {
             let mut state = self.write();
             change(&mut state);
             self.inner.generation.fetch_add(1, Ordering::SeqCst);
-            self.inner.file.get().map(|_| state.clone())
-        };
-        if let (Some(path), Some(state)) = (self.inner.file.get(), snapshot) {
-            if let Err(err) = write_private(path, &state) {
-                // The in-memory session still works; say why it will not survive.
-                tracing::warn!(path = %path.display(), error = %err, "could not save the Xano session");
-            }
         }
+        if let Some(path) = self.inner.file.get()
+            && let Err(err) = self.write_file(path, false)
+        {
+            // The in-memory session still works; say why it will not survive.
+            tracing::warn!(path = %path.display(), error = %err, "could not save the Xano session");
+        }
+    }
+
+    /// Writes the current state, one writer at a time. Each writer writes the
+    /// state as it is when its turn comes, so the file always ends up holding the
+    /// latest state, whatever order concurrent changes finish in; a writer whose
+    /// change a later writer already saved has nothing left to do.
+    fn write_file(&self, path: &Path, always: bool) -> Result<(), Error> {
+        let mut written = self
+            .inner
+            .written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let (generation, state) = {
+            let state = self.read();
+            (self.generation(), state.clone())
+        };
+        if !always && *written == generation {
+            return Ok(());
+        }
+        write_private(path, &state)?;
+        *written = generation;
+        Ok(())
     }
 
     // A poisoned lock only means another thread panicked while swapping fields;
@@ -226,8 +255,11 @@ impl fmt::Debug for Session {
     }
 }
 
-/// Writes `state` to `path` atomically (a temporary file in the same directory,
-/// then a rename), readable and writable by the owner only.
+/// Writes `state` to `path` atomically, readable and writable by the owner only:
+/// a new temporary file in the same directory (a unique name, created
+/// exclusively), its bytes synced to disk, renamed over `path`, then the directory
+/// synced so the rename survives a crash. Writers in other processes are kept out
+/// by an advisory lock on `.<name>.lock` beside the file.
 fn write_private(path: &Path, state: &State) -> Result<(), Error> {
     use std::io::Write as _;
     let io = |source| Error::Io {
@@ -235,33 +267,111 @@ fn write_private(path: &Path, state: &State) -> Result<(), Error> {
         source,
     };
     let bytes = serde_json::to_vec_pretty(state).map_err(Error::Encode)?;
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt as _;
-        options.mode(0o600);
-    }
+    let (dir, name) = dir_and_name(path);
+    std::fs::create_dir_all(&dir).map_err(io)?;
+    let _lock = lock_session_dir(&dir, &name).map_err(io)?;
+    let (temp, mut file) = create_temp(&dir, &name).map_err(io)?;
     let result = (|| {
-        let mut file = options.open(&temp)?;
         file.write_all(&bytes)?;
         file.sync_all()?;
-        std::fs::rename(&temp, path)
+        drop(file);
+        std::fs::rename(&temp, path)?;
+        sync_dir(&dir)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(io)
+}
+
+fn dir_and_name(path: &Path) -> (PathBuf, String) {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    (dir, name)
+}
+
+/// The temporary files of `name` are `.<name>.<pid>-<n>.tmp`.
+fn is_temp_of(candidate: &str, name: &str) -> bool {
+    candidate
+        .strip_prefix('.')
+        .and_then(|rest| rest.strip_prefix(name))
+        .and_then(|rest| rest.strip_prefix('.'))
+        .is_some_and(|rest| rest.ends_with(".tmp"))
+}
+
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    loop {
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        let temp = dir.join(format!(".{name}.{}-{n}.tmp", std::process::id()));
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt as _;
+            options.mode(0o600);
+        }
+        match options.open(&temp) {
+            Ok(file) => return Ok((temp, file)),
+            // Left by an earlier process with the same id: take the next number.
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// An exclusive advisory lock on `.<name>.lock` in `dir`, held until dropped.
+/// Where the file system cannot lock, writes go ahead unlocked (within one
+/// process they are serialised anyway).
+fn lock_session_dir(dir: &Path, name: &str) -> std::io::Result<Option<std::fs::File>> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        options.mode(0o600);
+    }
+    let file = options.open(dir.join(format!(".{name}.lock")))?;
+    match file.lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(err) if err.kind() == std::io::ErrorKind::Unsupported => Ok(None),
+        Err(err) => Err(err),
+    }
+}
+
+/// Removes temporary files of the session file left by writers that died
+/// mid-write. Taken under the writers' lock, so no live writer's file is touched.
+fn remove_stale_temp_files(path: &Path) -> std::io::Result<()> {
+    let (dir, name) = dir_and_name(path);
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    let _lock = lock_session_dir(&dir, &name)?;
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        if is_temp_of(&file_name.to_string_lossy(), &name) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> std::io::Result<()> {
+    Ok(())
 }
 
 /// serde for `Option<SecretString>`: only the session file ever sees the value.

@@ -3,32 +3,40 @@
 //! Xano specs do not mark streaming endpoints (the 200 is always
 //! `application/json`), so streaming is opt-in per endpoint in the generator; the
 //! runtime then decides by the response's `Content-Type`.
+//!
+//! SSE is decoded by the WHATWG HTML rules ("event stream interpretation"): one
+//! leading byte order mark is dropped; lines end at CR, LF or CRLF; invalid UTF-8
+//! becomes U+FFFD; `id` sets a last event ID that stays in force for later events
+//! (blocks holding only `id:` or `retry:` still apply); `retry` counts only when it
+//! is all ASCII digits; an empty `event` means the default type; a block with no
+//! `data` dispatches nothing. `tests/sse_conformance.rs` checks the decoder against
+//! a model written from the spec, over seeded random streams and chunkings.
 
 use crate::Error;
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::{Stream, StreamExt, stream};
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::pin::Pin;
 
-/// The longest line a stream may hold in memory (16 MiB): a guard against a server
-/// that never sends a newline.
-pub const MAX_LINE: usize = 16 << 20;
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// One streamed event.
 ///
-/// For `text/event-stream`, an SSE event (`event:`, `id:`, `retry:`, multi-line
-/// `data:` joined with `\n`). For JSON Lines, one line as `data`. For any other
-/// content type, the whole body as one event.
+/// For `text/event-stream`, an SSE event. For JSON Lines, one line as `data`. For
+/// any other content type, the whole body as one event.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Event {
-    /// The event type (`event:`), if any.
+    /// The event type (`event:`); `None` is the default type, `message`.
     pub event: Option<String>,
-    /// The data.
+    /// The data: the event's `data:` lines joined with `\n`.
     pub data: String,
-    /// The last event id (`id:`), if any.
+    /// The last event ID in force when the event was dispatched (like
+    /// `EventSource.lastEventId`): set by an `id:` line of this or any earlier
+    /// block, so it is the value to resume from with a `Last-Event-ID` header.
+    /// `None` when no ID was set or the last `id:` was empty.
     pub id: Option<String>,
-    /// The reconnection time the server asked for (`retry:`), in milliseconds.
+    /// The reconnection time in force (the last valid `retry:`, in milliseconds).
     pub retry: Option<u64>,
 }
 
@@ -46,6 +54,20 @@ impl Event {
 }
 
 /// A stream of [`Event`]s; dropping it closes the connection.
+///
+/// Events are decoded as the bytes arrive and only when the consumer asks for the
+/// next one, so a slow consumer slows the reads (back-pressure). Memory is bounded
+/// by the client's `max_event_size`: an event (its data plus the line being read)
+/// larger than that ends the stream with an [`Error::Stream`] item, after every
+/// event decoded before it.
+///
+/// **A cut stream is an error.** Where the WHATWG rules silently drop an event the
+/// server had started but not finished (no blank line before the end of the body),
+/// this stream ends with an [`Error::Stream`] item instead, so a connection lost
+/// mid-answer is not mistaken for a complete one. A tail that holds no data (a
+/// comment, an `id:` or `event:` line without a blank line) ends the stream
+/// cleanly. Transport errors (a reset, a chunk that did not come within the
+/// client's timeout) also end it with an error item.
 pub struct EventStream {
     inner: Pin<Box<dyn Stream<Item = Result<Event, Error>> + Send>>,
 }
@@ -79,8 +101,22 @@ impl EventStream {
         }))
     }
 
-    /// Events from a byte stream of the given content type.
+    /// Events from a byte stream of the given content type, each at most
+    /// [`crate::DEFAULT_MAX_EVENT_SIZE`] bytes.
     pub fn from_bytes<S>(content_type: Option<&str>, bytes: S) -> EventStream
+    where
+        S: Stream<Item = Result<Bytes, Error>> + Send + 'static,
+    {
+        Self::from_bytes_within(content_type, bytes, crate::DEFAULT_MAX_EVENT_SIZE)
+    }
+
+    /// Events from a byte stream of the given content type, each at most
+    /// `max_event_size` bytes (data plus the line being read).
+    pub fn from_bytes_within<S>(
+        content_type: Option<&str>,
+        bytes: S,
+        max_event_size: usize,
+    ) -> EventStream
     where
         S: Stream<Item = Result<Bytes, Error>> + Send + 'static,
     {
@@ -93,13 +129,9 @@ impl EventStream {
             }
             _ => Kind::Whole,
         };
-        let state = Decoder {
+        let state = Reader {
             bytes: Box::pin(bytes),
-            kind,
-            buffer: BytesMut::new(),
-            pending: SseEvent::default(),
-            ready: VecDeque::new(),
-            done: false,
+            decoder: Decoder::new(kind, max_event_size),
         };
         EventStream {
             inner: Box::pin(stream::unfold(state, |mut state| async move {
@@ -110,231 +142,336 @@ impl EventStream {
     }
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+/// How a body is cut into events.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Kind {
     Sse,
     Lines,
     Whole,
 }
 
-#[derive(Default)]
-struct SseEvent {
-    event: Option<String>,
-    data: Option<String>,
-    id: Option<String>,
-    retry: Option<u64>,
-    /// Whether any field line was seen since the last dispatch.
-    started: bool,
-}
-
-struct Decoder {
+struct Reader {
     bytes: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
-    kind: Kind,
-    buffer: BytesMut,
-    pending: SseEvent,
-    ready: VecDeque<Result<Event, Error>>,
-    done: bool,
+    decoder: Decoder,
 }
 
-impl Decoder {
-    /// The next event: decoded from buffered lines first, reading more bytes only
-    /// when none is ready (so a slow consumer slows the reads: back-pressure).
+impl Reader {
+    /// The next event: decoded from what was read first, reading more bytes only
+    /// when none is ready (back-pressure).
     async fn next(&mut self) -> Option<Result<Event, Error>> {
         loop {
-            if let Some(item) = self.ready.pop_front() {
+            if let Some(item) = self.decoder.ready.pop_front() {
                 return Some(item);
             }
-            if self.done {
+            if self.decoder.done {
                 return None;
             }
             match self.bytes.next().await {
-                Some(Ok(chunk)) => {
-                    match self.kind {
-                        Kind::Whole => self.buffer.extend_from_slice(&chunk),
-                        Kind::Sse | Kind::Lines => self.feed(&chunk),
-                    }
-                    if self.buffer.len() > MAX_LINE {
-                        self.done = true;
-                        return Some(Err(Error::Stream(format!(
-                            "a line longer than {MAX_LINE} bytes"
-                        ))));
-                    }
-                }
+                Some(Ok(chunk)) => self.decoder.feed(&chunk),
                 Some(Err(err)) => {
-                    self.done = true;
+                    self.decoder.done = true;
                     return Some(Err(err));
                 }
+                None => self.decoder.finish(),
+            }
+        }
+    }
+}
+
+/// The decoding state of one stream, fed chunk by chunk. Every byte is looked at
+/// once: complete lines are read in place from the chunk, and only a line split
+/// across chunks is copied (into `partial`), so decoding is linear in the input
+/// however it is chunked.
+pub(crate) struct Decoder {
+    kind: Kind,
+    limit: usize,
+    /// Until the first three bytes are seen: whether they are a BOM is open.
+    head: Option<Vec<u8>>,
+    /// The start of a line whose end has not arrived yet.
+    partial: Vec<u8>,
+    /// The last line ended with CR: an LF right after it belongs to that line end.
+    skip_lf: bool,
+    /// SSE: the data buffer (each `data:` value followed by LF).
+    data: String,
+    /// SSE: the event type buffer.
+    event_type: String,
+    /// SSE: the last event ID buffer (sticky).
+    last_id: String,
+    /// SSE: the reconnection time.
+    retry: Option<u64>,
+    /// Whole bodies: everything so far.
+    whole: Vec<u8>,
+    pub(crate) ready: VecDeque<Result<Event, Error>>,
+    pub(crate) done: bool,
+}
+
+impl Decoder {
+    pub(crate) fn new(kind: Kind, limit: usize) -> Self {
+        Decoder {
+            kind,
+            limit,
+            head: Some(Vec::new()),
+            partial: Vec::new(),
+            skip_lf: false,
+            data: String::new(),
+            event_type: String::new(),
+            last_id: String::new(),
+            retry: None,
+            whole: Vec::new(),
+            ready: VecDeque::new(),
+            done: false,
+        }
+    }
+
+    /// Decodes one chunk; events go to `ready`.
+    pub(crate) fn feed(&mut self, chunk: &[u8]) {
+        if self.done {
+            return;
+        }
+        if let Some(head) = &mut self.head {
+            // One leading BOM is dropped; it may arrive split across chunks.
+            if head.is_empty() && chunk.len() >= BOM.len() {
+                self.head = None;
+                self.feed_body(chunk.strip_prefix(BOM).unwrap_or(chunk));
+                return;
+            }
+            head.extend_from_slice(chunk);
+            if head.len() < BOM.len() && BOM.starts_with(head) {
+                return;
+            }
+            let head = self.head.take().unwrap_or_default();
+            self.feed_body(head.strip_prefix(BOM).unwrap_or(&head));
+            return;
+        }
+        self.feed_body(chunk);
+    }
+
+    fn feed_body(&mut self, mut rest: &[u8]) {
+        if self.kind == Kind::Whole {
+            if self.whole.len() + rest.len() > self.limit {
+                self.fail_too_large();
+            } else {
+                self.whole.extend_from_slice(rest);
+            }
+            return;
+        }
+        if self.skip_lf && !rest.is_empty() {
+            self.skip_lf = false;
+            if rest[0] == b'\n' {
+                rest = &rest[1..];
+            }
+        }
+        if !self.partial.is_empty() {
+            // Complete the carried line with this chunk's start, up to its line end.
+            match memchr::memchr2(b'\n', b'\r', rest) {
                 None => {
-                    self.done = true;
-                    self.finish();
+                    self.partial.extend_from_slice(rest);
+                    self.check_partial();
+                    return;
+                }
+                Some(end) => {
+                    self.partial.extend_from_slice(&rest[..end]);
+                    let line = std::mem::take(&mut self.partial);
+                    self.line(&line);
+                    // Keep the allocation for the next split line.
+                    self.partial = line;
+                    self.partial.clear();
+                    rest = self.after_line_end(rest, end);
+                }
+            }
+        }
+        while !self.done {
+            match memchr::memchr2(b'\n', b'\r', rest) {
+                Some(end) => {
+                    self.line(&rest[..end]);
+                    rest = self.after_line_end(rest, end);
+                }
+                None => {
+                    self.partial.extend_from_slice(rest);
+                    self.check_partial();
+                    return;
                 }
             }
         }
     }
 
-    /// Handles the complete lines of `chunk`, read in place: only a line split
-    /// across chunks is copied (into `buffer`), so the bytes of a stream are not
-    /// copied once more on their way to the events.
-    fn feed(&mut self, chunk: &[u8]) {
-        let mut rest = chunk;
-        if !self.buffer.is_empty() {
-            // Complete the buffered line with this chunk's start, up to its line end.
-            let head = match memchr::memchr2(b'\n', b'\r', rest) {
-                Some(at) if rest[at] == b'\r' && rest.get(at + 1) == Some(&b'\n') => at + 2,
-                Some(at) => at + 1,
-                None => rest.len(),
-            };
-            self.buffer.extend_from_slice(&rest[..head]);
-            rest = &rest[head..];
-            self.drain_buffer();
-            if !self.buffer.is_empty() {
-                // No line end in the chunk, or a `\r` that may be half of `\r\n`:
-                // keep joining (rare, so the copy does not matter).
-                self.buffer.extend_from_slice(rest);
-                self.drain_buffer();
-                return;
+    /// The bytes after the line end at `end`; a CR at the very end of the chunk
+    /// may be followed by LF in the next one.
+    fn after_line_end<'b>(&mut self, rest: &'b [u8], end: usize) -> &'b [u8] {
+        if rest[end] == b'\r' {
+            match rest.get(end + 1) {
+                Some(b'\n') => &rest[end + 2..],
+                Some(_) => &rest[end + 1..],
+                None => {
+                    self.skip_lf = true;
+                    &rest[end + 1..]
+                }
             }
+        } else {
+            &rest[end + 1..]
         }
-        let used = self.drain_lines(rest);
-        self.buffer.extend_from_slice(&rest[used..]);
     }
 
-    /// Handles the complete lines in `buffer` and drops them from it.
-    fn drain_buffer(&mut self) {
-        let buffer = std::mem::take(&mut self.buffer);
-        let used = self.drain_lines(&buffer);
-        self.buffer = buffer;
-        bytes::Buf::advance(&mut self.buffer, used);
+    /// The pending event (data plus the line being read) must stay within the
+    /// limit. Checked on partial lines and again on complete ones, the outcome
+    /// does not depend on how the bytes were chunked.
+    fn check_partial(&mut self) {
+        if self.data.len() + self.partial.len() > self.limit {
+            self.fail_too_large();
+        }
     }
 
-    /// Handles every complete line (`\n`, `\r\n` or `\r`) of `bytes`; returns how
-    /// many bytes that used (the rest is an incomplete line).
-    fn drain_lines(&mut self, bytes: &[u8]) -> usize {
-        let mut start = 0;
-        while let Some(found) = memchr::memchr2(b'\n', b'\r', &bytes[start..]) {
-            let end = start + found;
-            // A `\r` at the very end may be the first half of `\r\n`: wait for more.
-            if bytes[end] == b'\r' && end + 1 == bytes.len() {
-                break;
-            }
-            self.line(&bytes[start..end]);
-            start = end
-                + if bytes[end..].starts_with(b"\r\n") {
-                    2
-                } else {
-                    1
-                };
-        }
-        start
+    fn fail_too_large(&mut self) {
+        self.done = true;
+        self.ready.push_back(Err(Error::Stream(format!(
+            "an event larger than {} bytes (the client's max_event_size)",
+            self.limit
+        ))));
     }
 
     fn line(&mut self, raw: &[u8]) {
-        let line = match std::str::from_utf8(raw) {
-            Ok(line) => line,
-            Err(_) => {
-                self.ready
-                    .push_back(Err(Error::Stream("a line that is not UTF-8".into())));
-                return;
-            }
-        };
+        if self.data.len() + raw.len() > self.limit {
+            self.fail_too_large();
+            return;
+        }
         match self.kind {
-            Kind::Lines => {
-                if !line.trim().is_empty() {
-                    self.ready.push_back(Ok(Event {
-                        data: line.to_owned(),
-                        ..Event::default()
-                    }));
-                }
-            }
-            Kind::Sse => self.sse_line(line),
+            Kind::Sse => self.sse_line(raw),
+            Kind::Lines => self.json_line(raw),
             Kind::Whole => {}
         }
     }
 
-    /// One line of the SSE wire format (WHATWG HTML § 9.2.6).
-    fn sse_line(&mut self, line: &str) {
-        if line.is_empty() {
-            let pending = std::mem::take(&mut self.pending);
-            if let Some(data) = pending.data {
-                self.ready.push_back(Ok(Event {
-                    event: pending.event,
-                    data,
-                    id: pending.id,
-                    retry: pending.retry,
-                }));
-            }
+    fn json_line(&mut self, raw: &[u8]) {
+        // RFC 7464 (json-seq) starts each record with RS.
+        let raw = raw.strip_prefix(b"\x1e").unwrap_or(raw);
+        if raw.iter().all(u8::is_ascii_whitespace) {
             return;
         }
-        if line.starts_with(':') {
+        self.ready.push_back(Ok(Event {
+            data: String::from_utf8_lossy(raw).into_owned(),
+            ..Event::default()
+        }));
+    }
+
+    /// One line of the event stream format.
+    fn sse_line(&mut self, line: &[u8]) {
+        if line.is_empty() {
+            self.dispatch();
+            return;
+        }
+        if line[0] == b':' {
             return; // a comment (keep-alive)
         }
-        let (field, value) = match line.split_once(':') {
-            Some((field, value)) => (field, value.strip_prefix(' ').unwrap_or(value)),
-            None => (line, ""),
+        let (field, value) = match memchr::memchr(b':', line) {
+            Some(colon) => {
+                let value = &line[colon + 1..];
+                (&line[..colon], value.strip_prefix(b" ").unwrap_or(value))
+            }
+            None => (line, &b""[..]),
         };
-        self.pending.started = true;
         match field {
-            "data" => match &mut self.pending.data {
-                Some(data) => {
-                    data.push('\n');
-                    data.push_str(value);
+            b"data" => {
+                if self.data.is_empty() {
+                    self.data.reserve_exact(value.len() + 1);
                 }
-                None => self.pending.data = Some(value.to_owned()),
-            },
-            "event" => self.pending.event = Some(value.to_owned()),
-            "id" if !value.contains('\0') => self.pending.id = Some(value.to_owned()),
-            "retry" => self.pending.retry = value.parse().ok(),
+                push_lossy(&mut self.data, value);
+                self.data.push('\n');
+            }
+            b"event" => {
+                self.event_type.clear();
+                push_lossy(&mut self.event_type, value);
+            }
+            b"id" if !value.contains(&0) => {
+                self.last_id.clear();
+                push_lossy(&mut self.last_id, value);
+            }
+            b"retry" if !value.is_empty() && value.iter().all(u8::is_ascii_digit) => {
+                // All digits; too large for u64 means "as long as it gets".
+                self.retry = Some(
+                    std::str::from_utf8(value)
+                        .ok()
+                        .and_then(|digits| digits.parse().ok())
+                        .unwrap_or(u64::MAX),
+                );
+            }
             _ => {}
         }
     }
 
-    /// At the end of the body, a `\r` held back in case `\n` followed ends its line.
-    fn end_held_back_line(&mut self) {
-        if self.buffer.ends_with(b"\r") {
-            let buffer = std::mem::take(&mut self.buffer);
-            self.line(&buffer[..buffer.len() - 1]);
+    fn dispatch(&mut self) {
+        if self.data.is_empty() {
+            self.event_type.clear();
+            return;
         }
+        let mut data = std::mem::take(&mut self.data);
+        data.pop(); // the LF after the last data line
+        let event = (!self.event_type.is_empty()).then(|| std::mem::take(&mut self.event_type));
+        self.ready.push_back(Ok(Event {
+            event,
+            data,
+            id: (!self.last_id.is_empty()).then(|| self.last_id.clone()),
+            retry: self.retry,
+        }));
     }
 
-    /// The body ended: flush what is complete; a half-sent event is an error, not a
-    /// silent end.
-    fn finish(&mut self) {
+    /// The body ended: flush what is complete; an event the server had started
+    /// is an error, not a silent end.
+    pub(crate) fn finish(&mut self) {
+        if self.done {
+            return;
+        }
+        self.done = true;
+        if let Some(head) = self.head.take() {
+            // A body shorter than a BOM.
+            self.done = false;
+            self.feed_body(&head);
+            self.done = true;
+        }
         match self.kind {
             Kind::Whole => {
-                let body = std::mem::take(&mut self.buffer);
-                self.ready.push_back(
-                    String::from_utf8(body.to_vec())
-                        .map(|data| Event {
-                            data,
-                            ..Event::default()
-                        })
-                        .map_err(|_| Error::Stream("a body that is not UTF-8".into())),
-                );
+                let body = std::mem::take(&mut self.whole);
+                let data = match String::from_utf8(body) {
+                    Ok(text) => text,
+                    Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
+                };
+                self.ready.push_back(Ok(Event {
+                    data,
+                    ..Event::default()
+                }));
             }
             Kind::Lines => {
-                self.end_held_back_line();
-                if !self.buffer.is_empty() {
-                    let rest = std::mem::take(&mut self.buffer);
-                    // JSON Lines may omit the last newline: a complete JSON value is fine.
-                    if serde_json::from_slice::<serde::de::IgnoredAny>(&rest).is_ok() {
-                        self.line(&rest);
-                    } else {
-                        self.ready.push_back(Err(Error::Stream(
-                            "the stream ended in the middle of a line".into(),
-                        )));
-                    }
+                let rest = std::mem::take(&mut self.partial);
+                if rest.iter().all(u8::is_ascii_whitespace) {
+                    return;
+                }
+                // JSON Lines may omit the last newline: a complete JSON value is fine.
+                let record = rest.strip_prefix(b"\x1e").unwrap_or(&rest);
+                if serde_json::from_slice::<serde::de::IgnoredAny>(record).is_ok() {
+                    self.json_line(&rest);
+                } else {
+                    self.ready.push_back(Err(Error::Stream(
+                        "the stream ended in the middle of a line".into(),
+                    )));
                 }
             }
             Kind::Sse => {
-                self.end_held_back_line();
-                let partial_line = !self.buffer.is_empty();
-                if partial_line || self.pending.started {
+                let partial_data = self.partial.starts_with(b"data")
+                    && matches!(self.partial.get(4), None | Some(b':'));
+                if !self.data.is_empty() || partial_data {
                     self.ready.push_back(Err(Error::Stream(
                         "the stream ended in the middle of an event".into(),
                     )));
                 }
             }
         }
+    }
+}
+
+/// Appends `bytes` as UTF-8, each invalid sequence as U+FFFD.
+fn push_lossy(out: &mut String, bytes: &[u8]) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => out.push_str(text),
+        Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
     }
 }
 
@@ -367,6 +504,11 @@ mod tests {
         assert_eq!(first.retry, Some(1500));
         assert_eq!(first.data, "{\"text\":\"hé\"}");
         assert_eq!(data(&whole[1]), "line one\nline two");
+        assert_eq!(
+            whole[1].as_ref().unwrap().id.as_deref(),
+            Some("7"),
+            "the last event ID stays in force"
+        );
         assert_eq!(
             (whole[2].as_ref().unwrap().event.as_deref(), data(&whole[2])),
             (Some("done"), "")
@@ -432,6 +574,15 @@ mod tests {
             1,
             "a clean end is no error"
         );
+        for tail in [
+            &b"data: a\n\n: bye"[..],
+            b"data: a\n\nid: 9\n",
+            b"data: a\n\nevent: x",
+            b"data: a\n\n\r",
+        ] {
+            let items = collect("text/event-stream", vec![tail]);
+            assert_eq!(items.len(), 1, "a tail without data is no error: {items:?}");
+        }
     }
 
     #[test]
@@ -449,5 +600,77 @@ mod tests {
         assert_eq!(data(&whole[0]), "{\"answer\":42}");
         let typed: serde_json::Value = whole[0].as_ref().unwrap().json().unwrap();
         assert_eq!(typed["answer"], 42);
+    }
+
+    fn decode_all(kind: Kind, limit: usize, chunks: &[&[u8]]) -> Vec<Result<Event, String>> {
+        let mut decoder = Decoder::new(kind, limit);
+        for chunk in chunks {
+            decoder.feed(chunk);
+        }
+        decoder.finish();
+        decoder
+            .ready
+            .into_iter()
+            .map(|item| item.map_err(|err| err.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_event_limit_does_not_depend_on_chunking() {
+        let mut body = b"data: small\n\n".to_vec();
+        body.extend_from_slice(b"data: ");
+        body.extend(std::iter::repeat_n(b'x', 3000));
+        body.extend_from_slice(b"\n\ndata: after\n\n");
+        let whole = decode_all(Kind::Sse, 2048, &[&body]);
+        assert_eq!(whole.len(), 2, "{whole:?}");
+        assert_eq!(
+            whole[0].as_ref().unwrap().data,
+            "small",
+            "the event before comes first"
+        );
+        assert!(whole[1].as_ref().unwrap_err().contains("larger than 2048"));
+        for size in [1, 7, 100, 1024, 2047, 2048, 2049, 4096] {
+            let chunks: Vec<&[u8]> = body.chunks(size).collect();
+            assert_eq!(
+                decode_all(Kind::Sse, 2048, &chunks),
+                whole,
+                "chunks of {size}"
+            );
+        }
+        // Many data lines add up.
+        let many = b"data: 0123456789\n".repeat(300);
+        let items = decode_all(Kind::Sse, 2048, &[&many]);
+        assert!(items[0].is_err(), "{items:?}");
+        // Within the limit, the same bytes pass.
+        assert_eq!(decode_all(Kind::Sse, 8192, &[&body]).len(), 3);
+        let long_line = decode_all(Kind::Lines, 10, &[b"{\"a\":1}\n{\"long\":1234567}\n"]);
+        assert!(
+            long_line[0].is_ok() && long_line[1].is_err(),
+            "{long_line:?}"
+        );
+        let whole_body = decode_all(Kind::Whole, 4, &[b"12", b"345"]);
+        assert!(whole_body[0].is_err(), "{whole_body:?}");
+    }
+
+    #[test]
+    fn a_long_line_in_small_chunks_is_linear() {
+        // 16 MiB in 1 KiB chunks: each byte is looked at once (quadratic rescans
+        // took seconds here).
+        let mut body = b"data: ".to_vec();
+        body.extend(std::iter::repeat_n(b'y', 16 << 20));
+        body.extend_from_slice(b"\n\n");
+        let started = std::time::Instant::now();
+        let mut decoder = Decoder::new(Kind::Sse, 32 << 20);
+        for chunk in body.chunks(1024) {
+            decoder.feed(chunk);
+        }
+        decoder.finish();
+        let event = decoder.ready.pop_front().unwrap().unwrap();
+        assert_eq!(event.data.len(), 16 << 20);
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

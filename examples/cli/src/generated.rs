@@ -64,10 +64,8 @@ pub mod bookstore {
             author_slug: &str,
         ) -> Result<GetAuthorsByAuthorSlugBooksOutput, xano_runtime::Error> {
             self.client
-                .get(&format!(
-                    "/authors/{}/books/",
-                    xano_runtime::encode_path_segment(author_slug)
-                ))
+                .get("/authors/{author_slug}/books/")
+                .path_param("author_slug", author_slug)
                 .send()
                 .await
         }
@@ -136,7 +134,11 @@ pub mod bookstore {
             &self,
             book_id: i64,
         ) -> Result<GetBooksByBookIdOutput, xano_runtime::Error> {
-            self.client.get(&format!("/books/{book_id}")).send().await
+            self.client
+                .get("/books/{book_id}")
+                .path_param("book_id", book_id)
+                .send()
+                .await
         }
 
         /// Edit a book
@@ -148,7 +150,8 @@ pub mod bookstore {
             input: &PatchBooksByBookIdInput,
         ) -> Result<PatchBooksByBookIdOutput, xano_runtime::Error> {
             self.client
-                .patch(&format!("/books/{book_id}"))
+                .patch("/books/{book_id}")
+                .path_param("book_id", book_id)
                 .auth()
                 .json(input)
                 .send()
@@ -164,7 +167,8 @@ pub mod bookstore {
             input: &DeleteBooksByBookIdInput,
         ) -> Result<DeleteBooksByBookIdOutput, xano_runtime::Error> {
             self.client
-                .delete(&format!("/books/{book_id}"))
+                .delete("/books/{book_id}")
+                .path_param("book_id", book_id)
                 .auth()
                 .json(input)
                 .send()
@@ -180,7 +184,8 @@ pub mod bookstore {
             input: &PostBooksByBookIdCoverInput,
         ) -> Result<PostBooksByBookIdCoverOutput, xano_runtime::Error> {
             self.client
-                .post(&format!("/books/{book_id}/cover"))
+                .post("/books/{book_id}/cover")
+                .path_param("book_id", book_id)
                 .auth()
                 .file("image", &input.image)
                 .field("caption", &input.caption)

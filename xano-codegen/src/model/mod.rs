@@ -555,16 +555,16 @@ impl<'a> Builder<'a> {
             });
         }
         for (param, at) in parameters {
-            if let Parameter::Path { parameter_data, .. } = param {
-                if !params.iter().any(|p| p.name == parameter_data.name) {
-                    self.warn(
-                        at,
-                        format!(
-                            "path parameter `{}` is not in the path: ignored",
-                            parameter_data.name
-                        ),
-                    );
-                }
+            if let Parameter::Path { parameter_data, .. } = param
+                && !params.iter().any(|p| p.name == parameter_data.name)
+            {
+                self.warn(
+                    at,
+                    format!(
+                        "path parameter `{}` is not in the path: ignored",
+                        parameter_data.name
+                    ),
+                );
             }
         }
         Ok(params)
@@ -670,10 +670,10 @@ impl<'a> Builder<'a> {
                 break;
             }
         }
-        if chosen.is_none() {
-            if let Some(default) = &operation.responses.default {
-                chosen = Some((default, format!("{op_pointer}/responses/default")));
-            }
+        if chosen.is_none()
+            && let Some(default) = &operation.responses.default
+        {
+            chosen = Some((default, format!("{op_pointer}/responses/default")));
         }
         let Some((response, at)) = chosen else {
             return Ok(TypeRef::Json);
@@ -939,13 +939,14 @@ impl<'a> Builder<'a> {
         at: &str,
         ctx: Ctx,
     ) -> Result<TypeRef> {
-        if ctx.role == Role::Response && is_paging_envelope(properties) {
-            if let Some(items) = properties.get("items") {
-                let items_at = pointer_join(at, &["properties", "items"]);
-                let (items, _) = self.schema_ref(items, &items_at, ctx.clone())?;
-                if let TypeRef::Vec(item) = items {
-                    return Ok(TypeRef::Page(item));
-                }
+        if ctx.role == Role::Response
+            && is_paging_envelope(properties)
+            && let Some(items) = properties.get("items")
+        {
+            let items_at = pointer_join(at, &["properties", "items"]);
+            let (items, _) = self.schema_ref(items, &items_at, ctx.clone())?;
+            if let TypeRef::Vec(item) = items {
+                return Ok(TypeRef::Page(item));
             }
         }
         let this = self.types.begin_use();
@@ -1056,16 +1057,16 @@ impl<'a> Builder<'a> {
         if data.extensions.get(XANO_FORMAT).and_then(|v| v.as_str()) == Some("timestamptz") {
             parts.push("Unix time in milliseconds.".to_owned());
         }
-        if role == Role::Request {
-            if let Some(default) = &data.default {
-                let shown = match default {
-                    serde_json::Value::String(s) if s.is_empty() => None,
-                    serde_json::Value::String(s) => Some(format!("`{}`", s.replace('`', "'"))),
-                    other => Some(format!("`{other}`")),
-                };
-                if let Some(shown) = shown {
-                    parts.push(format!("Xano default: {shown}."));
-                }
+        if role == Role::Request
+            && let Some(default) = &data.default
+        {
+            let shown = match default {
+                serde_json::Value::String(s) if s.is_empty() => None,
+                serde_json::Value::String(s) => Some(format!("`{}`", s.replace('`', "'"))),
+                other => Some(format!("`{other}`")),
+            };
+            if let Some(shown) = shown {
+                parts.push(format!("Xano default: {shown}."));
             }
         }
         (!parts.is_empty()).then(|| parts.join("\n\n"))

@@ -323,10 +323,10 @@ impl TypeSpace {
         }
         let mut wanted: HashMap<String, usize> = HashMap::new();
         for (id, hints) in self.hints.iter().enumerate() {
-            if primary[id].is_none() {
-                if let Some(NameHint::Nested { short, .. }) = hints.first() {
-                    *wanted.entry(short.clone()).or_default() += 1;
-                }
+            if primary[id].is_none()
+                && let Some(NameHint::Nested { short, .. }) = hints.first()
+            {
+                *wanted.entry(short.clone()).or_default() += 1;
             }
         }
         let mut resolved: Vec<Option<String>> = vec![None; self.defs.len()];

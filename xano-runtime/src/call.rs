@@ -1,0 +1,459 @@
+//! Sending one call: retries, token refresh, timeouts, hooks, and reading the
+//! answer within the client's limits.
+
+use crate::client::ResponseInfo;
+use crate::request::{Body, Part, RequestBuilder};
+use crate::retry::RetryPolicy;
+use crate::transport::{TransportError, TransportKind};
+use crate::{Client, Error, EventStream};
+use bytes::{Bytes, BytesMut};
+use reqwest::Method;
+use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HeaderValue};
+use std::time::{Duration, Instant};
+use tracing::Instrument as _;
+
+/// How much of an error body is read: enough for Xano's `{code, message,
+/// payload}` and an excerpt, never a whole 200 MB error page.
+const ERROR_BODY_LIMIT: usize = 64 << 10;
+
+/// A fully built call, sendable as many times as retries need.
+pub(crate) struct Call<'a> {
+    client: &'a Client,
+    method: Method,
+    url: reqwest::Url,
+    /// `/api:x/books/{book_id}`: what spans, hooks and messages name.
+    route: String,
+    auth: bool,
+    headers: Vec<(String, String)>,
+    body: Body,
+}
+
+/// A response read in full (or, for an error status, as far as needed).
+pub(crate) struct ReadResponse {
+    pub(crate) status: u16,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: Bytes,
+}
+
+/// One attempt's number and when it was sent, for the after-response hooks.
+struct Attempt {
+    number: u32,
+    sent: Instant,
+}
+
+impl<'a> Call<'a> {
+    pub(crate) fn new(builder: RequestBuilder<'a>) -> Result<Self, Error> {
+        if let Some(error) = builder.error {
+            return Err(error);
+        }
+        let route = builder.route().to_owned();
+        let mut url = reqwest::Url::parse(&builder.url)
+            .map_err(|err| Error::Config(format!("invalid URL for `{route}`: {err}")))?;
+        if !builder.query.is_empty() {
+            url.query_pairs_mut().extend_pairs(&builder.query);
+        }
+        Ok(Call {
+            client: builder.client,
+            method: builder.method,
+            url,
+            route,
+            auth: builder.auth,
+            headers: builder.headers,
+            body: builder.body,
+        })
+    }
+
+    fn span(&self) -> tracing::Span {
+        tracing::debug_span!(
+            "xano_call",
+            method = %self.method,
+            path = %self.route,
+            status = tracing::field::Empty,
+            attempts = tracing::field::Empty,
+        )
+    }
+
+    /// Sends the call and reads the whole answer: a 2xx body up to the client's
+    /// `max_response_size`, an error body as far as its message needs.
+    pub(crate) async fn read(self) -> Result<ReadResponse, Error> {
+        let span = self.span();
+        async move {
+            let (mut response, attempt) = self.respond().await?;
+            let status = response.status().as_u16();
+            let content_type = content_type(response.headers());
+            let body = if (200..300).contains(&status) {
+                let limit = self.client.shared().max_response_size;
+                self.read_body(&mut response, status, limit, true).await
+            } else {
+                self.read_body(&mut response, status, ERROR_BODY_LIMIT, false)
+                    .await
+            };
+            self.report(&attempt, Some(status));
+            tracing::debug!(status, "xano call done");
+            Ok(ReadResponse {
+                status,
+                content_type,
+                body: body?,
+            })
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends the call and returns its 2xx body as a stream of events.
+    pub(crate) async fn stream(self) -> Result<EventStream, Error> {
+        let span = self.span();
+        async move {
+            let (mut response, attempt) = self.respond().await?;
+            let status = response.status().as_u16();
+            self.report(&attempt, Some(status));
+            if !(200..300).contains(&status) {
+                let body = self
+                    .read_body(&mut response, status, ERROR_BODY_LIMIT, false)
+                    .await?;
+                return Err(Error::from_response(status, &body));
+            }
+            let content_type = content_type(response.headers());
+            let shared = self.client.shared();
+            let reader = BodyReader {
+                response,
+                idle: shared.timeout,
+                host: shared.host.clone(),
+                method: self.method.clone(),
+                route: self.route.clone(),
+            };
+            let chunks = futures_util::stream::unfold(Some(reader), |reader| async move {
+                let mut reader = reader?;
+                match reader.next_chunk().await {
+                    Ok(Some(chunk)) => Some((Ok(chunk), Some(reader))),
+                    Ok(None) => None,
+                    // An error ends the byte stream after it is reported.
+                    Err(err) => Some((Err(err), None)),
+                }
+            });
+            Ok(EventStream::from_bytes_within(
+                content_type.as_deref(),
+                chunks,
+                shared.max_event_size,
+            ))
+        }
+        .instrument(span)
+        .await
+    }
+
+    /// Sends the call until it has an answer: retries per the retry policy, one
+    /// refresh-and-resend on a 401 when a refresh hook is set, the hooks around
+    /// every attempt. Returns the response with its body unread.
+    async fn respond(&self) -> Result<(reqwest::Response, Attempt), Error> {
+        let shared = self.client.shared();
+        let policy = self.client.retry_policy();
+        let retry_allowed = policy.allows(&self.method);
+        let started = Instant::now();
+        let mut number = 0;
+        let mut refreshed = false;
+        let mut resent_stale = false;
+        loop {
+            number += 1;
+            let ticket = shared.refresher.ticket(self.client);
+            let request = self.build()?;
+            let attempt = Attempt {
+                number,
+                sent: Instant::now(),
+            };
+            tracing::Span::current().record("attempts", number);
+            let response = match self.send_once(request).await {
+                Ok(response) => response,
+                Err(err) => {
+                    self.report(&attempt, None);
+                    let Error::Transport(transport) = &err else {
+                        return Err(err);
+                    };
+                    // A pooled keep-alive connection the server had just closed:
+                    // resend at once on a new connection, once.
+                    if transport.kind() == TransportKind::ConnectionClosed
+                        && RetryPolicy::is_idempotent(&self.method)
+                        && !resent_stale
+                    {
+                        resent_stale = true;
+                        tracing::debug!(attempt = number, "connection closed early: resending");
+                        continue;
+                    }
+                    let transient = transport.never_sent()
+                        || (retry_allowed
+                            && matches!(
+                                transport.kind(),
+                                TransportKind::ResponseTimeout
+                                    | TransportKind::ConnectionReset
+                                    | TransportKind::ConnectionClosed
+                            ));
+                    let delay = transient
+                        .then(|| policy.next_delay(number, started.elapsed(), None))
+                        .flatten();
+                    match delay {
+                        Some(delay) => {
+                            tracing::debug!(attempt = number, ?delay, "retrying: {transport}");
+                            tokio::time::sleep(delay).await;
+                            continue;
+                        }
+                        None => return Err(err),
+                    }
+                }
+            };
+            let status = response.status().as_u16();
+            tracing::Span::current().record("status", status);
+            if status == 429
+                && retry_allowed
+                && let Some(delay) =
+                    policy.next_delay(number, started.elapsed(), Some(response.headers()))
+            {
+                self.report(&attempt, Some(status));
+                tracing::debug!(attempt = number, ?delay, "rate limited: retrying");
+                tokio::time::sleep(delay).await;
+                continue;
+            }
+            let may_refresh = self.auth && !refreshed && shared.refresher.available();
+            if may_refresh && (status == 401 || status == 403) {
+                let mut response = response;
+                let body = self
+                    .read_body(&mut response, status, ERROR_BODY_LIMIT, false)
+                    .await?;
+                self.report(&attempt, Some(status));
+                let error = Error::from_response(status, &body);
+                if !error.is_unauthorized() {
+                    return Err(error);
+                }
+                refreshed = true;
+                shared.refresher.refresh(self.client, ticket).await?;
+                continue;
+            }
+            return Ok((response, attempt));
+        }
+    }
+
+    /// One attempt: the request, bounded by the client's timeout until the
+    /// response headers arrive.
+    async fn send_once(&self, request: reqwest::Request) -> Result<reqwest::Response, Error> {
+        let shared = self.client.shared();
+        let sending = shared.http.execute(request);
+        let result = match shared.timeout {
+            Some(timeout) => match tokio::time::timeout(timeout, sending).await {
+                Ok(result) => result,
+                Err(_) => {
+                    return Err(Error::Transport(
+                        TransportError::new(TransportKind::ResponseTimeout, &shared.host)
+                            .timeout(timeout)
+                            .for_call(&self.method, &self.route),
+                    ));
+                }
+            },
+            None => sending.await,
+        };
+        result.map_err(|err| {
+            Error::Transport(TransportError::from_reqwest(err).for_call(&self.method, &self.route))
+        })
+    }
+
+    /// Reads a body up to `limit` bytes: past it, an [`Error::TooLarge`] when
+    /// `strict`, else the first `limit` bytes (enough for an error message).
+    async fn read_body(
+        &self,
+        response: &mut reqwest::Response,
+        status: u16,
+        limit: usize,
+        strict: bool,
+    ) -> Result<Bytes, Error> {
+        let too_large = || Error::TooLarge {
+            status,
+            limit: limit as u64,
+        };
+        let expected = response.content_length();
+        if strict && expected.is_some_and(|length| length > limit as u64) {
+            return Err(too_large());
+        }
+        let shared = self.client.shared();
+        // Most bodies arrive in one chunk: keep it as it is, without a copy.
+        let mut first: Option<Bytes> = None;
+        let mut joined = BytesMut::new();
+        let mut total = 0usize;
+        while let Some(chunk) = next_chunk(
+            response,
+            shared.timeout,
+            &shared.host,
+            &self.method,
+            &self.route,
+        )
+        .await?
+        {
+            total = total.saturating_add(chunk.len());
+            if total > limit {
+                if strict {
+                    return Err(too_large());
+                }
+                let keep = chunk.len() - (total - limit);
+                append(&mut first, &mut joined, chunk.slice(..keep), expected);
+                break;
+            }
+            append(&mut first, &mut joined, chunk, expected);
+        }
+        Ok(match first {
+            Some(only) => only,
+            None => joined.freeze(),
+        })
+    }
+
+    fn report(&self, attempt: &Attempt, status: Option<u16>) {
+        let hooks = &self.client.shared().after_response;
+        if hooks.is_empty() {
+            return;
+        }
+        let info = ResponseInfo {
+            method: self.method.clone(),
+            path: self.route.clone(),
+            status,
+            attempt: attempt.number,
+            elapsed: attempt.sent.elapsed(),
+        };
+        for hook in hooks {
+            hook(&info);
+        }
+    }
+
+    fn build(&self) -> Result<reqwest::Request, Error> {
+        let shared = self.client.shared();
+        let mut headers = self.client.headers(&self.headers)?;
+        if self.auth
+            && let Some(bearer) = shared.session.bearer()
+        {
+            let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
+                Error::Config("the session token is not a valid header value".into())
+            })?;
+            value.set_sensitive(true);
+            headers.insert(AUTHORIZATION, value);
+        }
+        let mut builder = shared.http.request(self.method.clone(), self.url.clone());
+        builder = match &self.body {
+            Body::Empty => builder,
+            Body::Json(bytes) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                builder.body(bytes.clone())
+            }
+            Body::Raw {
+                content_type,
+                bytes,
+            } => {
+                let value = HeaderValue::from_str(content_type).map_err(|_| {
+                    Error::Config(format!("`{content_type}` is not a valid content type"))
+                })?;
+                headers.insert(CONTENT_TYPE, value);
+                builder.body(bytes.clone())
+            }
+            Body::Form(pairs) => {
+                let encoded = url::form_urlencoded::Serializer::new(String::new())
+                    .extend_pairs(pairs)
+                    .finish();
+                headers.insert(
+                    CONTENT_TYPE,
+                    HeaderValue::from_static("application/x-www-form-urlencoded"),
+                );
+                builder.body(encoded)
+            }
+            Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
+        };
+        let mut request = builder.headers(headers).build()?;
+        for hook in &shared.before_request {
+            hook(&mut request);
+        }
+        Ok(request)
+    }
+}
+
+fn append(first: &mut Option<Bytes>, joined: &mut BytesMut, chunk: Bytes, expected: Option<u64>) {
+    if first.is_none() && joined.is_empty() {
+        *first = Some(chunk);
+        return;
+    }
+    if let Some(earlier) = first.take() {
+        let capacity = expected.map_or(0, |length| length as usize);
+        joined.reserve(capacity.max(earlier.len() + chunk.len()));
+        joined.extend_from_slice(&earlier);
+    }
+    joined.extend_from_slice(&chunk);
+}
+
+/// A response whose body is read chunk by chunk, for streams.
+struct BodyReader {
+    response: reqwest::Response,
+    idle: Option<Duration>,
+    host: String,
+    method: Method,
+    route: String,
+}
+
+impl BodyReader {
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>, Error> {
+        next_chunk(
+            &mut self.response,
+            self.idle,
+            &self.host,
+            &self.method,
+            &self.route,
+        )
+        .await
+    }
+}
+
+/// The next chunk of a body, the wait bounded by the idle timeout.
+async fn next_chunk(
+    response: &mut reqwest::Response,
+    idle: Option<Duration>,
+    host: &str,
+    method: &Method,
+    route: &str,
+) -> Result<Option<Bytes>, Error> {
+    let chunk = response.chunk();
+    let result = match idle {
+        Some(idle) => match tokio::time::timeout(idle, chunk).await {
+            Ok(result) => result,
+            Err(_) => {
+                return Err(Error::Transport(
+                    TransportError::new(TransportKind::BodyTimeout, host)
+                        .timeout(idle)
+                        .for_call(method, route),
+                ));
+            }
+        },
+        None => chunk.await,
+    };
+    result
+        .map_err(|err| Error::Transport(TransportError::from_reqwest(err).for_call(method, route)))
+}
+
+fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn multipart_form(parts: &[(String, Part)]) -> Result<reqwest::multipart::Form, Error> {
+    let mut form = reqwest::multipart::Form::new();
+    for (name, part) in parts {
+        let name = name.clone();
+        form = match part {
+            Part::Text(text) => form.text(name, text.clone()),
+            Part::File(file) => {
+                let part = reqwest::multipart::Part::stream_with_length(
+                    file.bytes().clone(),
+                    file.bytes().len() as u64,
+                )
+                .file_name(file.name().to_owned())
+                .mime_str(file.mime())
+                .map_err(|_| {
+                    Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
+                })?;
+                form.part(name, part)
+            }
+        };
+    }
+    Ok(form)
+}
