@@ -75,15 +75,16 @@ pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 /// Percent-encodes one path segment (a string path parameter) so that `/`, `?`,
 /// `#`, spaces and non-ASCII characters cannot change the route.
 pub fn encode_path_segment(segment: &str) -> String {
-    use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-    // RFC 3986 unreserved characters stay readable.
-    const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
-        .remove(b'-')
-        .remove(b'_')
-        .remove(b'.')
-        .remove(b'~');
-    utf8_percent_encode(segment, SEGMENT).to_string()
+    percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
+
+/// What a path segment percent-encodes: all but RFC 3986's unreserved characters,
+/// which stay readable.
+pub(crate) const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 #[cfg(test)]
 mod tests {

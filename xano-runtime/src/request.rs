@@ -21,8 +21,8 @@ pub struct RequestBuilder<'a> {
     pub(crate) url: String,
     /// Where the route starts in `url`.
     pub(crate) route_start: usize,
-    /// The route template (`/api:x/books/{book_id}`), kept once a parameter is
-    /// filled in; until then it is `url[route_start..]`.
+    /// The URL before the first path parameter was filled in: its route is the
+    /// template (`/api:x/books/{book_id}`) that logs and errors show.
     pub(crate) template: Option<String>,
     pub(crate) auth: bool,
     pub(crate) query: Vec<(String, String)>,
@@ -71,30 +71,33 @@ impl<'a> RequestBuilder<'a> {
     /// so that `/`, `?`, `#` or spaces cannot change the route. Logs, spans, hooks
     /// and errors name the call by its template, never by the value.
     pub fn path_param<T: fmt::Display>(mut self, name: &str, value: T) -> Self {
-        let placeholder = format!("{{{name}}}");
-        let Some(at) = self.url[self.route_start..].find(&placeholder) else {
+        let Some(at) = find_placeholder(&self.url[self.route_start..], name) else {
             self.fail(Error::Config(format!(
                 "the route `{}` has no parameter `{name}`",
                 self.route()
             )));
             return self;
         };
-        if self.template.is_none() {
-            self.template = Some(self.url[self.route_start..].to_owned());
-        }
         let at = self.route_start + at;
-        let value = crate::encode_path_segment(&value.to_string());
-        self.url.replace_range(at..at + placeholder.len(), &value);
+        let end = at + name.len() + 2;
+        let mut filled = String::with_capacity(self.url.len() + 16);
+        filled.push_str(&self.url[..at]);
+        // Written straight into the URL, encoded as it is formatted.
+        let _ = fmt::Write::write_fmt(&mut SegmentEncoder(&mut filled), format_args!("{value}"));
+        filled.push_str(&self.url[end..]);
+        let before = std::mem::replace(&mut self.url, filled);
+        // The first filled parameter keeps the template (the URL as it was).
+        if self.template.is_none() {
+            self.template = Some(before);
+        }
         self
     }
 
     /// The route template of this call: the path under the origin with path
     /// parameters as `{name}`.
     pub(crate) fn route(&self) -> &str {
-        match &self.template {
-            Some(template) => template,
-            None => &self.url[self.route_start..],
-        }
+        let url = self.template.as_ref().unwrap_or(&self.url);
+        &url[self.route_start..]
     }
 
     /// Marks the endpoint as requiring authentication: the session's bearer token
@@ -233,6 +236,34 @@ impl<'a> RequestBuilder<'a> {
             Body::Multipart(parts) => parts.push((name.to_owned(), part)),
             _ => self.body = Body::Multipart(vec![(name.to_owned(), part)]),
         }
+    }
+}
+
+/// Where `{name}` is in `route`, without building the placeholder.
+fn find_placeholder(route: &str, name: &str) -> Option<usize> {
+    let bytes = route.as_bytes();
+    let mut from = 0;
+    while let Some(open) = memchr::memchr(b'{', &bytes[from..]) {
+        let at = from + open;
+        let inner = &route[at + 1..];
+        if inner.starts_with(name) && inner[name.len()..].starts_with('}') {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
+}
+
+/// A `fmt::Write` that percent-encodes what is written into it as one path
+/// segment (see [`crate::encode_path_segment`]).
+struct SegmentEncoder<'s>(&'s mut String);
+
+impl fmt::Write for SegmentEncoder<'_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        for piece in percent_encoding::utf8_percent_encode(text, crate::PATH_SEGMENT) {
+            self.0.push_str(piece);
+        }
+        Ok(())
     }
 }
 
@@ -376,6 +407,24 @@ mod tests {
         );
         assert!(flat("empty", json!([])).is_empty());
         assert!(flat("empty", json!({})).is_empty());
+    }
+
+    #[test]
+    fn path_params_fill_the_template_encoded() {
+        let client = crate::Client::builder("https://x.io")
+            .build()
+            .unwrap()
+            .with_api_group("api:g");
+        let call = client
+            .get("/users/{user_id}/files/{name}/")
+            .path_param("name", "a/b c?")
+            .path_param("user_id", 42);
+        assert_eq!(call.url, "https://x.io/api:g/users/42/files/a%2Fb%20c%3F/");
+        assert_eq!(call.route(), "/api:g/users/{user_id}/files/{name}/");
+        let missing = client.get("/users/{id}").path_param("user", 1);
+        assert!(missing.error.is_some());
+        let prefix = client.get("/a/{id_x}/{id}").path_param("id", 7);
+        assert_eq!(prefix.url, "https://x.io/api:g/a/{id_x}/7");
     }
 
     #[test]
