@@ -542,3 +542,38 @@ async fn decode_errors_never_show_credentials() {
     );
     assert!(!shown.contains("secret"), "{shown}");
 }
+
+/// Fault: a stream that goes quiet after one event, with no timeout at all.
+/// Dropping the stream must still close the connection.
+#[tokio::test]
+async fn dropping_a_quiet_stream_closes_the_connection() {
+    let closed = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let seen = Arc::clone(&closed);
+    let server = FaultServer::start(move |mut conn: Conn, _| {
+        let seen = Arc::clone(&seen);
+        async move {
+            conn.request().await;
+            conn.start_chunked(200, &[("content-type", "text/event-stream")])
+                .await;
+            conn.chunk(b"data: only\n\n").await;
+            conn.stall().await; // returns when the client closes
+            seen.store(true, Ordering::SeqCst);
+        }
+    })
+    .await;
+    let xano = no_retries(server.origin()).timeout(None).build().unwrap();
+    xano.session().set_token("t");
+    let mut events = api::Client::new(&xano)
+        .post_chat_stream(&chat(1))
+        .await
+        .unwrap();
+    assert_eq!(events.next().await.unwrap().unwrap().data, "only");
+    drop(events);
+    for _ in 0..50 {
+        if closed.load(Ordering::SeqCst) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("the connection stayed open after the stream was dropped");
+}

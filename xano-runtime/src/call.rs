@@ -122,14 +122,32 @@ impl<'a> Call<'a> {
                 method: self.method.clone(),
                 route: self.route.clone(),
             };
-            let chunks = futures_util::stream::unfold(Some(reader), |reader| async move {
-                let mut reader = reader?;
-                match reader.next_chunk().await {
-                    Ok(Some(chunk)) => Some((Ok(chunk), Some(reader))),
-                    Ok(None) => None,
-                    // An error ends the byte stream after it is reported.
-                    Err(err) => Some((Err(err), None)),
+            // The body is read on a task of its own, a couple of chunks ahead of
+            // the decoder, so reading the socket and decoding overlap. The channel
+            // is bounded: a slow consumer still holds the server back.
+            let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes, Error>>(2);
+            tokio::spawn(async move {
+                let mut reader = reader;
+                loop {
+                    let item = {
+                        let dropped = std::pin::pin!(sender.closed());
+                        let chunk = std::pin::pin!(reader.next_chunk());
+                        match futures_util::future::select(dropped, chunk).await {
+                            // The stream was dropped: dropping the response closes
+                            // the connection, even when the server is silent.
+                            futures_util::future::Either::Left(_) => return,
+                            futures_util::future::Either::Right((item, _)) => item,
+                        }
+                    };
+                    let Some(item) = item.transpose() else { return };
+                    let failed = item.is_err();
+                    if sender.send(item).await.is_err() || failed {
+                        return;
+                    }
                 }
+            });
+            let chunks = futures_util::stream::unfold(receiver, |mut receiver| async move {
+                receiver.recv().await.map(|item| (item, receiver))
             });
             Ok(EventStream::from_bytes_within(
                 content_type.as_deref(),

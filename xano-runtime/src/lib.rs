@@ -50,7 +50,7 @@ pub use request::RequestBuilder;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use session::{Credentials, Session};
-pub use stream::{Event, EventStream};
+pub use stream::{Event, EventData, EventStream};
 pub use transport::{TransportError, TransportKind};
 
 /// The HTTP client underneath, for hooks (`before_request` gets a `reqwest::Request`)

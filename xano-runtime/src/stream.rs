@@ -14,7 +14,7 @@
 
 use crate::Error;
 use bytes::Bytes;
-use futures_util::{Stream, StreamExt, stream};
+use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 use std::collections::VecDeque;
 use std::pin::Pin;
@@ -29,8 +29,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 pub struct Event {
     /// The event type (`event:`); `None` is the default type, `message`.
     pub event: Option<String>,
-    /// The data: the event's `data:` lines joined with `\n`.
-    pub data: String,
+    /// The data: the event's `data:` lines joined with `\n` (reads as a `&str`).
+    pub data: EventData,
     /// The last event ID in force when the event was dispatched (like
     /// `EventSource.lastEventId`): set by an `id:` line of this or any earlier
     /// block, so it is the value to resume from with a `Last-Event-ID` header.
@@ -56,7 +56,9 @@ impl Event {
 /// A stream of [`Event`]s; dropping it closes the connection.
 ///
 /// Events are decoded as the bytes arrive and only when the consumer asks for the
-/// next one, so a slow consumer slows the reads (back-pressure). Memory is bounded
+/// next one. For a streamed call the body is read by a task of its own, at most
+/// two chunks ahead of the decoder (so reading and decoding overlap), and a slow
+/// consumer still slows the reads (back-pressure). Memory is bounded
 /// by the client's `max_event_size`: an event (its data plus the line being read)
 /// larger than that ends the stream with an [`Error::Stream`] item, after every
 /// event decoded before it.
@@ -69,7 +71,8 @@ impl Event {
 /// cleanly. Transport errors (a reset, a chunk that did not come within the
 /// client's timeout) also end it with an error item.
 pub struct EventStream {
-    inner: Pin<Box<dyn Stream<Item = Result<Event, Error>> + Send>>,
+    bytes: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
+    decoder: Decoder,
 }
 
 impl std::fmt::Debug for EventStream {
@@ -81,11 +84,31 @@ impl std::fmt::Debug for EventStream {
 impl Stream for EventStream {
     type Item = Result<Event, Error>;
 
+    /// The next event: decoded from what was read first, reading more bytes only
+    /// when none is ready (back-pressure).
     fn poll_next(
-        mut self: Pin<&mut Self>,
+        self: Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Self::Item>> {
-        self.inner.as_mut().poll_next(cx)
+        use std::task::Poll;
+        let this = self.get_mut();
+        loop {
+            if let Some(item) = this.decoder.ready.pop_front() {
+                return Poll::Ready(Some(item));
+            }
+            if this.decoder.done {
+                return Poll::Ready(None);
+            }
+            match this.bytes.as_mut().poll_next(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Some(Ok(chunk))) => this.decoder.feed(&chunk),
+                Poll::Ready(Some(Err(err))) => {
+                    this.decoder.done = true;
+                    return Poll::Ready(Some(Err(err)));
+                }
+                Poll::Ready(None) => this.decoder.finish(),
+            }
+        }
     }
 }
 
@@ -129,15 +152,9 @@ impl EventStream {
             }
             _ => Kind::Whole,
         };
-        let state = Reader {
+        EventStream {
             bytes: Box::pin(bytes),
             decoder: Decoder::new(kind, max_event_size),
-        };
-        EventStream {
-            inner: Box::pin(stream::unfold(state, |mut state| async move {
-                let item = state.next().await?;
-                Some((item, state))
-            })),
         }
     }
 }
@@ -150,36 +167,9 @@ pub(crate) enum Kind {
     Whole,
 }
 
-struct Reader {
-    bytes: Pin<Box<dyn Stream<Item = Result<Bytes, Error>> + Send>>,
-    decoder: Decoder,
-}
-
-impl Reader {
-    /// The next event: decoded from what was read first, reading more bytes only
-    /// when none is ready (back-pressure).
-    async fn next(&mut self) -> Option<Result<Event, Error>> {
-        loop {
-            if let Some(item) = self.decoder.ready.pop_front() {
-                return Some(item);
-            }
-            if self.decoder.done {
-                return None;
-            }
-            match self.bytes.next().await {
-                Some(Ok(chunk)) => self.decoder.feed(&chunk),
-                Some(Err(err)) => {
-                    self.decoder.done = true;
-                    return Some(Err(err));
-                }
-                None => self.decoder.finish(),
-            }
-        }
-    }
-}
-
 /// The decoding state of one stream, fed chunk by chunk. Every byte is looked at
-/// once: complete lines are read in place from the chunk, and only a line split
+/// once: complete lines are read in place from the chunk (a data value that
+/// arrives whole becomes its event's data without a copy), and only a line split
 /// across chunks is copied (into `partial`), so decoding is linear in the input
 /// however it is chunked.
 pub(crate) struct Decoder {
@@ -191,8 +181,11 @@ pub(crate) struct Decoder {
     partial: Vec<u8>,
     /// The last line ended with CR: an LF right after it belongs to that line end.
     skip_lf: bool,
-    /// SSE: the data buffer (each `data:` value followed by LF).
-    data: String,
+    /// SSE: the data buffer.
+    data: PendingData,
+    /// SSE: the length of the data buffer as the spec keeps it (each value plus
+    /// LF), which is what the event limit counts.
+    data_len: usize,
     /// SSE: the event type buffer.
     event_type: String,
     /// SSE: the last event ID buffer (sticky).
@@ -205,6 +198,16 @@ pub(crate) struct Decoder {
     pub(crate) done: bool,
 }
 
+/// The data lines of the event being read.
+enum PendingData {
+    /// No `data` line yet: a blank line dispatches nothing.
+    None,
+    /// One line's value, valid UTF-8, shared with the chunk it came in.
+    One(Bytes),
+    /// Several lines (or one that had to be copied), joined with LF.
+    Many(String),
+}
+
 impl Decoder {
     pub(crate) fn new(kind: Kind, limit: usize) -> Self {
         Decoder {
@@ -213,7 +216,8 @@ impl Decoder {
             head: Some(Vec::new()),
             partial: Vec::new(),
             skip_lf: false,
-            data: String::new(),
+            data: PendingData::None,
+            data_len: 0,
             event_type: String::new(),
             last_id: String::new(),
             retry: None,
@@ -224,7 +228,7 @@ impl Decoder {
     }
 
     /// Decodes one chunk; events go to `ready`.
-    pub(crate) fn feed(&mut self, chunk: &[u8]) {
+    pub(crate) fn feed(&mut self, chunk: &Bytes) {
         if self.done {
             return;
         }
@@ -232,21 +236,27 @@ impl Decoder {
             // One leading BOM is dropped; it may arrive split across chunks.
             if head.is_empty() && chunk.len() >= BOM.len() {
                 self.head = None;
-                self.feed_body(chunk.strip_prefix(BOM).unwrap_or(chunk));
+                let skip = if chunk.starts_with(BOM) { BOM.len() } else { 0 };
+                self.feed_body(&chunk.slice(skip..));
                 return;
             }
             head.extend_from_slice(chunk);
             if head.len() < BOM.len() && BOM.starts_with(head) {
                 return;
             }
-            let head = self.head.take().unwrap_or_default();
-            self.feed_body(head.strip_prefix(BOM).unwrap_or(&head));
+            let mut head = self.head.take().unwrap_or_default();
+            if head.starts_with(BOM) {
+                head.drain(..BOM.len());
+            }
+            self.feed_body(&Bytes::from(head));
             return;
         }
         self.feed_body(chunk);
     }
 
-    fn feed_body(&mut self, mut rest: &[u8]) {
+    fn feed_body(&mut self, bytes: &Bytes) {
+        let chunk = Chunk::new(bytes);
+        let mut rest: &[u8] = bytes;
         if self.kind == Kind::Whole {
             if self.whole.len() + rest.len() > self.limit {
                 self.fail_too_large();
@@ -271,11 +281,10 @@ impl Decoder {
                 }
                 Some(end) => {
                     self.partial.extend_from_slice(&rest[..end]);
-                    let line = std::mem::take(&mut self.partial);
-                    self.line(&line);
-                    // Keep the allocation for the next split line.
-                    self.partial = line;
-                    self.partial.clear();
+                    // The joined line becomes a buffer of its own, so its value is
+                    // shared like any other.
+                    let line = Bytes::from(std::mem::take(&mut self.partial));
+                    self.line(&line, Some(&Chunk::new(&line)));
                     rest = self.after_line_end(rest, end);
                 }
             }
@@ -283,7 +292,7 @@ impl Decoder {
         while !self.done {
             match memchr::memchr2(b'\n', b'\r', rest) {
                 Some(end) => {
-                    self.line(&rest[..end]);
+                    self.line(&rest[..end], Some(&chunk));
                     rest = self.after_line_end(rest, end);
                 }
                 None => {
@@ -316,7 +325,7 @@ impl Decoder {
     /// limit. Checked on partial lines and again on complete ones, the outcome
     /// does not depend on how the bytes were chunked.
     fn check_partial(&mut self) {
-        if self.data.len() + self.partial.len() > self.limit {
+        if self.data_len + self.partial.len() > self.limit {
             self.fail_too_large();
         }
     }
@@ -329,32 +338,34 @@ impl Decoder {
         ))));
     }
 
-    fn line(&mut self, raw: &[u8]) {
-        if self.data.len() + raw.len() > self.limit {
+    /// One complete line; `chunk` is the buffer `raw` lies in, when it does (so
+    /// values can be shared instead of copied).
+    fn line(&mut self, raw: &[u8], chunk: Option<&Chunk<'_>>) {
+        if self.data_len + raw.len() > self.limit {
             self.fail_too_large();
             return;
         }
         match self.kind {
-            Kind::Sse => self.sse_line(raw),
-            Kind::Lines => self.json_line(raw),
+            Kind::Sse => self.sse_line(raw, chunk),
+            Kind::Lines => self.json_line(raw, chunk),
             Kind::Whole => {}
         }
     }
 
-    fn json_line(&mut self, raw: &[u8]) {
+    fn json_line(&mut self, raw: &[u8], chunk: Option<&Chunk<'_>>) {
         // RFC 7464 (json-seq) starts each record with RS.
         let raw = raw.strip_prefix(b"\x1e").unwrap_or(raw);
         if raw.iter().all(u8::is_ascii_whitespace) {
             return;
         }
         self.ready.push_back(Ok(Event {
-            data: String::from_utf8_lossy(raw).into_owned(),
+            data: EventData::from_slice(raw, chunk),
             ..Event::default()
         }));
     }
 
     /// One line of the event stream format.
-    fn sse_line(&mut self, line: &[u8]) {
+    fn sse_line(&mut self, line: &[u8], chunk: Option<&Chunk<'_>>) {
         if line.is_empty() {
             self.dispatch();
             return;
@@ -371,11 +382,29 @@ impl Decoder {
         };
         match field {
             b"data" => {
-                if self.data.is_empty() {
-                    self.data.reserve_exact(value.len() + 1);
-                }
-                push_lossy(&mut self.data, value);
-                self.data.push('\n');
+                self.data_len += value.len() + 1;
+                self.data = match std::mem::replace(&mut self.data, PendingData::None) {
+                    PendingData::None => match chunk.and_then(|chunk| chunk.share(value)) {
+                        Some(shared) => PendingData::One(shared),
+                        None => {
+                            let mut text = String::new();
+                            push_lossy(&mut text, value);
+                            PendingData::Many(text)
+                        }
+                    },
+                    PendingData::One(first) => {
+                        let mut joined = String::with_capacity(first.len() + 1 + value.len());
+                        joined.push_str(EventData::from_valid(first).as_str());
+                        joined.push('\n');
+                        push_lossy(&mut joined, value);
+                        PendingData::Many(joined)
+                    }
+                    PendingData::Many(mut joined) => {
+                        joined.push('\n');
+                        push_lossy(&mut joined, value);
+                        PendingData::Many(joined)
+                    }
+                };
             }
             b"event" => {
                 self.event_type.clear();
@@ -399,12 +428,15 @@ impl Decoder {
     }
 
     fn dispatch(&mut self) {
-        if self.data.is_empty() {
-            self.event_type.clear();
-            return;
-        }
-        let mut data = std::mem::take(&mut self.data);
-        data.pop(); // the LF after the last data line
+        self.data_len = 0;
+        let data = match std::mem::replace(&mut self.data, PendingData::None) {
+            PendingData::None => {
+                self.event_type.clear();
+                return;
+            }
+            PendingData::One(value) => EventData::from_valid(value),
+            PendingData::Many(joined) => EventData::from(joined),
+        };
         let event = (!self.event_type.is_empty()).then(|| std::mem::take(&mut self.event_type));
         self.ready.push_back(Ok(Event {
             event,
@@ -420,22 +452,19 @@ impl Decoder {
         if self.done {
             return;
         }
-        self.done = true;
         if let Some(head) = self.head.take() {
             // A body shorter than a BOM.
-            self.done = false;
-            self.feed_body(&head);
-            self.done = true;
+            self.feed_body(&Bytes::from(head));
         }
+        if self.done {
+            return;
+        }
+        self.done = true;
         match self.kind {
             Kind::Whole => {
                 let body = std::mem::take(&mut self.whole);
-                let data = match String::from_utf8(body) {
-                    Ok(text) => text,
-                    Err(err) => String::from_utf8_lossy(err.as_bytes()).into_owned(),
-                };
                 self.ready.push_back(Ok(Event {
-                    data,
+                    data: EventData::from_slice(&body, None),
                     ..Event::default()
                 }));
             }
@@ -447,7 +476,7 @@ impl Decoder {
                 // JSON Lines may omit the last newline: a complete JSON value is fine.
                 let record = rest.strip_prefix(b"\x1e").unwrap_or(&rest);
                 if serde_json::from_slice::<serde::de::IgnoredAny>(record).is_ok() {
-                    self.json_line(&rest);
+                    self.json_line(&rest, None);
                 } else {
                     self.ready.push_back(Err(Error::Stream(
                         "the stream ended in the middle of a line".into(),
@@ -457,7 +486,7 @@ impl Decoder {
             Kind::Sse => {
                 let partial_data = self.partial.starts_with(b"data")
                     && matches!(self.partial.get(4), None | Some(b':'));
-                if !self.data.is_empty() || partial_data {
+                if !matches!(self.data, PendingData::None) || partial_data {
                     self.ready.push_back(Err(Error::Stream(
                         "the stream ended in the middle of an event".into(),
                     )));
@@ -467,11 +496,159 @@ impl Decoder {
     }
 }
 
+/// The buffer a line lies in: values are shared from it instead of copied.
+struct Chunk<'b> {
+    bytes: &'b Bytes,
+}
+
+impl<'b> Chunk<'b> {
+    fn new(bytes: &'b Bytes) -> Self {
+        Chunk { bytes }
+    }
+
+    /// `part` (a slice of this chunk) as shared bytes, when it is valid UTF-8.
+    /// (Validating line by line measured faster than validating each chunk
+    /// whole once.)
+    fn share(&self, part: &[u8]) -> Option<Bytes> {
+        if part.is_empty() {
+            // May be a literal `b""`, not a slice of the chunk.
+            return Some(Bytes::new());
+        }
+        simdutf8::basic::from_utf8(part).ok()?;
+        Some(self.bytes.slice_ref(part))
+    }
+}
+
 /// Appends `bytes` as UTF-8, each invalid sequence as U+FFFD.
 fn push_lossy(out: &mut String, bytes: &[u8]) {
-    match std::str::from_utf8(bytes) {
+    match simdutf8::basic::from_utf8(bytes) {
         Ok(text) => out.push_str(text),
         Err(_) => out.push_str(&String::from_utf8_lossy(bytes)),
+    }
+}
+
+/// The data of an [`Event`]: UTF-8 text. It reads like a `&str` (it derefs to
+/// one, compares with strings, prints as one); when a value arrived in one
+/// piece it shares the buffer it was read into instead of being copied, which
+/// keeps that buffer alive as long as the data is. Keep it as a `String`
+/// (`String::from(data)`) to hold it for long.
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct EventData(Bytes);
+
+impl EventData {
+    /// Text already checked to be UTF-8.
+    fn from_valid(bytes: Bytes) -> Self {
+        debug_assert!(std::str::from_utf8(&bytes).is_ok());
+        EventData(bytes)
+    }
+
+    /// `raw` as text (U+FFFD for invalid UTF-8), shared with `chunk` when it lies
+    /// in it and is valid.
+    fn from_slice(raw: &[u8], chunk: Option<&Chunk<'_>>) -> Self {
+        if let Some(shared) = chunk.and_then(|chunk| chunk.share(raw)) {
+            return EventData(shared);
+        }
+        let mut text = String::new();
+        push_lossy(&mut text, raw);
+        EventData::from(text)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // SAFETY: every constructor checks the bytes are UTF-8 (or takes a `str`),
+        // and the bytes of a `Bytes` never change.
+        unsafe { std::str::from_utf8_unchecked(&self.0) }
+    }
+
+    /// The bytes of the text.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for EventData {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for EventData {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::borrow::Borrow<str> for EventData {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for EventData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for EventData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl From<String> for EventData {
+    fn from(text: String) -> Self {
+        EventData(Bytes::from(text.into_bytes()))
+    }
+}
+
+impl From<&str> for EventData {
+    fn from(text: &str) -> Self {
+        EventData(Bytes::copy_from_slice(text.as_bytes()))
+    }
+}
+
+impl From<EventData> for String {
+    fn from(data: EventData) -> Self {
+        data.as_str().to_owned()
+    }
+}
+
+impl PartialEq<str> for EventData {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for EventData {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for EventData {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<EventData> for str {
+    fn eq(&self, other: &EventData) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<EventData> for &str {
+    fn eq(&self, other: &EventData) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<EventData> for String {
+    fn eq(&self, other: &EventData) -> bool {
+        self == other.as_str()
     }
 }
 
@@ -480,7 +657,8 @@ mod tests {
     use super::*;
 
     fn collect(content_type: &str, chunks: Vec<&'static [u8]>) -> Vec<Result<Event, String>> {
-        let bytes = stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c))));
+        let bytes =
+            futures_util::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from_static(c))));
         let events = EventStream::from_bytes(Some(content_type), bytes);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .build()
@@ -605,7 +783,7 @@ mod tests {
     fn decode_all(kind: Kind, limit: usize, chunks: &[&[u8]]) -> Vec<Result<Event, String>> {
         let mut decoder = Decoder::new(kind, limit);
         for chunk in chunks {
-            decoder.feed(chunk);
+            decoder.feed(&Bytes::copy_from_slice(chunk));
         }
         decoder.finish();
         decoder
@@ -662,7 +840,7 @@ mod tests {
         let started = std::time::Instant::now();
         let mut decoder = Decoder::new(Kind::Sse, 32 << 20);
         for chunk in body.chunks(1024) {
-            decoder.feed(chunk);
+            decoder.feed(&Bytes::copy_from_slice(chunk));
         }
         decoder.finish();
         let event = decoder.ready.pop_front().unwrap().unwrap();

@@ -91,7 +91,7 @@ fn model(stream: &[u8]) -> Outcome {
             // type buffer ... if it is not the empty string; otherwise 'message'."
             events.push(Event {
                 event: (!event_type.is_empty()).then(|| event_type.clone()),
-                data: std::mem::take(&mut data),
+                data: std::mem::take(&mut data).into(),
                 id: (!last_event_id.is_empty()).then(|| last_event_id.clone()),
                 retry: reconnection_time,
             });
@@ -127,18 +127,12 @@ fn model(stream: &[u8]) -> Outcome {
             }
             // "If the field value does not contain U+0000 NULL, then set the last
             // event ID buffer to the field value. Otherwise, ignore the field."
-            "id" => {
-                if !value.contains('\0') {
-                    last_event_id_buffer = value.to_owned();
-                }
-            }
+            "id" if !value.contains('\0') => last_event_id_buffer = value.to_owned(),
             // "If the field value consists of only ASCII digits, then interpret the
             // field value as an integer in base ten, and set the event stream's
             // reconnection time to that integer. Otherwise, ignore the field."
-            "retry" => {
-                if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-                    reconnection_time = Some(value.parse().unwrap_or(u64::MAX));
-                }
+            "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
+                reconnection_time = Some(value.parse().unwrap_or(u64::MAX));
             }
             // "Otherwise: The field is ignored."
             _ => {}
@@ -162,9 +156,8 @@ fn model(stream: &[u8]) -> Outcome {
 /// What `EventStream` yields for `chunks`, in the same terms.
 fn decoder(runtime: &tokio::runtime::Runtime, chunks: Vec<Vec<u8>>) -> Outcome {
     let bytes = futures_util::stream::iter(chunks.into_iter().map(|c| Ok(Bytes::from(c))));
-    let items: Vec<_> = runtime.block_on(
-        EventStream::from_bytes(Some("text/event-stream"), bytes).collect::<Vec<_>>(),
-    );
+    let items: Vec<_> = runtime
+        .block_on(EventStream::from_bytes(Some("text/event-stream"), bytes).collect::<Vec<_>>());
     let mut events = Vec::new();
     let mut cut_with_data = false;
     let mut other_errors = Vec::new();
@@ -173,8 +166,7 @@ fn decoder(runtime: &tokio::runtime::Runtime, chunks: Vec<Vec<u8>>) -> Outcome {
             Ok(event) => events.push(event.clone()),
             Err(err) => {
                 let message = err.to_string();
-                if index + 1 == items.len() && message.contains("ended in the middle of an event")
-                {
+                if index + 1 == items.len() && message.contains("ended in the middle of an event") {
                     cut_with_data = true;
                 } else {
                     other_errors.push(message);
@@ -329,7 +321,9 @@ fn spec_examples_and_edge_cases() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let cases: &[(&[u8], &[(&str, Option<&str>, Option<&str>)])] = &[
+    /// Data, type and last event ID of each event.
+    type Expected<'a> = &'a [(&'a str, Option<&'a str>, Option<&'a str>)];
+    let cases: &[(&[u8], Expected)] = &[
         // "data: YHOO\ndata: +2\ndata: 10\n\n" is one event, lines joined by LF.
         (b"data: YHOO\ndata: +2\ndata: 10\n\n", &[("YHOO\n+2\n10", None, None)]),
         // The spec's id example: the second block's id stays for the third event.
@@ -355,7 +349,12 @@ fn spec_examples_and_edge_cases() {
     ];
     for (stream, expected) in cases {
         let got = decoder(&runtime, vec![stream.to_vec()]);
-        assert_eq!(got, model(stream), "model and decoder on {:?}", String::from_utf8_lossy(stream));
+        assert_eq!(
+            got,
+            model(stream),
+            "model and decoder on {:?}",
+            String::from_utf8_lossy(stream)
+        );
         let summary: Vec<(&str, Option<&str>, Option<&str>)> = got
             .events
             .iter()
@@ -367,7 +366,10 @@ fn spec_examples_and_edge_cases() {
     // retry: only all-digit values count, and an invalid one keeps the earlier.
     let retries = decoder(
         &runtime,
-        vec![b"retry: 5000\ndata: a\n\nretry: +5\ndata: b\n\nretry: 5x\nretry: 12\ndata: c\n\n".to_vec()],
+        vec![
+            b"retry: 5000\ndata: a\n\nretry: +5\ndata: b\n\nretry: 5x\nretry: 12\ndata: c\n\n"
+                .to_vec(),
+        ],
     );
     let in_force: Vec<Option<u64>> = retries.events.iter().map(|e| e.retry).collect();
     assert_eq!(in_force, [Some(5000), Some(5000), Some(12)]);
