@@ -21,10 +21,24 @@ use tokio::sync::oneshot;
 pub const BOOKSTORE_GROUP: &str = "/api:bookstore1";
 
 /// A running fake Xano; stops when dropped.
+///
+/// It is as strict as Xano about what it reads: a request that neither Xano nor
+/// the official SDK would produce (a query string a PHP-style parser would
+/// misread, such as `objs[][a]=1`) is answered with a 400 and recorded as a
+/// violation, and dropping the fake fails the test that let one through.
 pub struct FakeXano {
     origin: String,
     state: Arc<Mutex<Shared>>,
     _stop: oneshot::Sender<()>,
+}
+
+impl Drop for FakeXano {
+    fn drop(&mut self) {
+        let violations = self.violations();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!("the fake Xano received requests the real one would not read as meant: {violations:#?}");
+        }
+    }
 }
 
 /// One request as the server received it.
@@ -78,6 +92,7 @@ pub struct Part {
 #[derive(Default)]
 struct Shared {
     requests: Vec<Recorded>,
+    violations: Vec<String>,
     scripted: VecDeque<(Method, String, Scripted)>,
     users: Vec<Value>,
     passwords: HashMap<String, String>,
@@ -178,6 +193,17 @@ impl FakeXano {
         lock(&self.state).produced.load(Ordering::SeqCst)
     }
 
+    /// What the fake refused as something Xano would misread.
+    pub fn violations(&self) -> Vec<String> {
+        lock(&self.state).violations.clone()
+    }
+
+    /// Forgets the violations seen so far (for tests that send bad requests on
+    /// purpose).
+    pub fn take_violations(&self) -> Vec<String> {
+        std::mem::take(&mut lock(&self.state).violations)
+    }
+
     /// How many requests reached `path` (exactly).
     pub fn count(&self, path: &str) -> usize {
         lock(&self.state)
@@ -262,12 +288,9 @@ impl Shared {
     }
 }
 
-/// Xano's error body.
+/// Xano's error body: `payload` is always there, `null` when there is none.
 fn xano_error(status: u16, code: &str, message: &str, payload: Option<Value>) -> Response {
-    let mut body = json!({"code": code, "message": message});
-    if let Some(payload) = payload {
-        body["payload"] = payload;
-    }
+    let body = json!({"code": code, "message": message, "payload": payload});
     json_response(status, &body)
 }
 
@@ -372,7 +395,13 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
         Some(branched) => branched.find('/').map_or("", |at| &branched[at..]),
         None => route,
     };
-    let inputs = inputs(query.as_deref(), &body);
+    let inputs = match inputs(query.as_deref(), &body) {
+        Ok(inputs) => inputs,
+        Err(violation) => {
+            lock(&state).violations.push(format!("{method} {path}: {violation}"));
+            return xano_error(400, "ERROR_CODE_INPUT_ERROR", &violation, None);
+        }
+    };
     let user = bearer(&headers).and_then(|token| lock(&state).tokens.get(&token).copied());
     let segments: Vec<&str> = route.trim_start_matches('/').split('/').collect();
     let mut shared = lock(&state);
@@ -641,8 +670,10 @@ async fn read_body(request: Request) -> RecordedBody {
     }
 }
 
-/// Query parameters (`a[]=x` collected into arrays), then the body's fields.
-fn inputs(query: Option<&str>, body: &RecordedBody) -> Inputs {
+/// Query parameters read the way a PHP-style parser reads them (`a[]=x` arrays,
+/// `o[k]=v` objects, `objs[0][a]=1` indexed arrays), then the body's fields. A
+/// key the official SDK would never write is an error.
+fn inputs(query: Option<&str>, body: &RecordedBody) -> Result<Inputs, String> {
     let mut fields = Map::new();
     for pair in query
         .unwrap_or_default()
@@ -652,17 +683,11 @@ fn inputs(query: Option<&str>, body: &RecordedBody) -> Inputs {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(key);
         let value = Value::String(percent_decode(value));
-        match key.strip_suffix("[]") {
-            Some(list) => {
-                let entry = fields.entry(list.to_owned()).or_insert_with(|| json!([]));
-                if let Value::Array(items) = entry {
-                    items.push(value);
-                }
-            }
-            None => {
-                fields.insert(key, value);
-            }
-        }
+        let (base, segments) = key_segments(&key)?;
+        insert_query(&mut fields, base, &segments, value, &key)?;
+    }
+    for value in fields.values_mut() {
+        indexed_objects_to_arrays(value);
     }
     let mut files = Vec::new();
     match body {
@@ -681,7 +706,107 @@ fn inputs(query: Option<&str>, body: &RecordedBody) -> Inputs {
         }
         _ => {}
     }
-    Inputs { fields, files }
+    Ok(Inputs { fields, files })
+}
+
+/// `objs[0][a]` → (`objs`, [`0`, `a`]); brackets must be well formed, and `[]`
+/// only ends a top-level array (`tags[]`): the SDK indexes anything deeper.
+fn key_segments(key: &str) -> Result<(&str, Vec<&str>), String> {
+    let Some(open) = key.find('[') else {
+        return Ok((key, Vec::new()));
+    };
+    let (base, mut rest) = key.split_at(open);
+    let mut segments = Vec::new();
+    while !rest.is_empty() {
+        let inner = rest
+            .strip_prefix('[')
+            .and_then(|r| r.find(']').map(|close| (&r[..close], &r[close + 1..])));
+        let Some((segment, after)) = inner else {
+            return Err(format!("malformed query key `{key}`"));
+        };
+        segments.push(segment);
+        rest = after;
+    }
+    if base.is_empty() {
+        return Err(format!("query key `{key}` has no name"));
+    }
+    if segments.iter().any(|s| s.is_empty()) && segments.len() > 1 {
+        return Err(format!(
+            "query key `{key}`: `[]` below the top level is read as a new element per key; the SDK writes indices (`{base}[0]…`)"
+        ));
+    }
+    Ok((base, segments))
+}
+
+fn insert_query(
+    fields: &mut Map<String, Value>,
+    base: &str,
+    segments: &[&str],
+    value: Value,
+    key: &str,
+) -> Result<(), String> {
+    let Some((first, rest)) = segments.split_first() else {
+        fields.insert(base.to_owned(), value);
+        return Ok(());
+    };
+    let slot = fields.entry(base.to_owned()).or_insert(if first.is_empty() {
+        json!([])
+    } else {
+        json!({})
+    });
+    insert_nested(slot, first, rest, value, key)
+}
+
+fn insert_nested(
+    slot: &mut Value,
+    segment: &str,
+    rest: &[&str],
+    value: Value,
+    key: &str,
+) -> Result<(), String> {
+    if segment.is_empty() {
+        let Value::Array(items) = slot else {
+            return Err(format!("query key `{key}` mixes `[]` with named keys"));
+        };
+        items.push(value);
+        return Ok(());
+    }
+    let Value::Object(map) = slot else {
+        return Err(format!("query key `{key}` mixes `[]` with named keys"));
+    };
+    match rest.split_first() {
+        None => {
+            if map.insert(segment.to_owned(), value).is_some() {
+                return Err(format!("query key `{key}` is sent twice"));
+            }
+            Ok(())
+        }
+        Some((next, rest)) => {
+            let child = map.entry(segment.to_owned()).or_insert_with(|| json!({}));
+            insert_nested(child, next, rest, value, key)
+        }
+    }
+}
+
+/// PHP reads `{0: a, 1: b}` as a list.
+fn indexed_objects_to_arrays(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            for child in map.values_mut() {
+                indexed_objects_to_arrays(child);
+            }
+            let indexed = !map.is_empty()
+                && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+            if indexed {
+                let items = (0..map.len())
+                    .map(|i| map.remove(&i.to_string()).unwrap_or(Value::Null))
+                    .collect();
+                *value = Value::Array(items);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(indexed_objects_to_arrays),
+        _ => {}
+    }
 }
 
 fn percent_decode(text: &str) -> String {
@@ -802,4 +927,28 @@ fn stream_response(
         Body::from_stream(body),
     )
         .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{RecordedBody, inputs};
+    use serde_json::json;
+
+    #[test]
+    fn queries_are_read_like_a_php_parser_reads_the_sdk() {
+        let read = inputs(
+            Some("tags%5B%5D=a&tags[]=b&o[k]=v&objs[0][a]=1&objs[0][b]=2&objs[1][a]=3&nest[arr][0]=1&nest[arr][1]=2&q=a+b"),
+            &RecordedBody::Empty,
+        )
+        .unwrap();
+        assert_eq!(
+            serde_json::Value::Object(read.fields),
+            json!({"tags": ["a", "b"], "o": {"k": "v"}, "objs": [{"a": "1", "b": "2"}, {"a": "3"}],
+                   "nest": {"arr": ["1", "2"]}, "q": "a b"})
+        );
+        // What the SDK never writes is refused rather than guessed at.
+        for bad in ["objs[][a]=1&objs[][b]=2", "nest[arr][]=1", "a[b=1", "[x]=1", "a=1&a[k]=2"] {
+            assert!(inputs(Some(bad), &RecordedBody::Empty).is_err(), "{bad}");
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! as sub-protocol, reconnects that rejoin and flush queued messages, v2 pings and
 //! the "not ready" join retry.
 
-use serde_json::json;
+use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::time::timeout;
 use xano_runtime::realtime::{
@@ -231,4 +231,81 @@ async fn a_wrong_token_is_refused() {
         [Some("wrong".to_owned())],
         "no reconnect after 4001"
     );
+}
+
+#[tokio::test]
+async fn presence_updates_private_messages_and_client_history() {
+    let fake = FakeRealtime::start().await;
+    let with_presence = JoinOptions {
+        history: false,
+        presence: true,
+    };
+    let ada = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
+        .await
+        .unwrap();
+    let mut ada_room = ada.channel("room/7", with_presence);
+    next_of(&mut ada_room, Action::PresenceFull).await;
+    let bob = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
+        .await
+        .unwrap();
+    let mut bob_room = bob.channel("room/7", with_presence);
+    next_of(&mut bob_room, Action::PresenceFull).await;
+
+    // Ada hears Bob arrive, with the socket id to write to him privately.
+    let arrived = next_of(&mut ada_room, Action::PresenceUpdate).await;
+    assert_eq!(arrived.payload["action"], "join");
+    let bob_socket = arrived.payload["presence"]["socketId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    ada_room.message_client(&bob_socket, json!({"psst": 1}));
+    let private = next_of(&mut bob_room, Action::Message).await;
+    assert_eq!(private.payload["psst"], 1);
+    let ada_socket = private.client.as_ref().unwrap()["socketId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    // One client's history: only what that client said.
+    bob_room.message(json!({"from": "bob"}), MessageOptions::default());
+    next_of(&mut ada_room, Action::Message).await;
+    ada_room.client_history(&ada_socket);
+    let history = next_of(&mut ada_room, Action::History).await;
+    let said: Vec<&Value> = history.payload["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|entry| &entry["payload"])
+        .collect();
+    assert_eq!(said, [&json!({"psst": 1})]);
+
+    // The frames are the SDK's, channel included on the private message.
+    assert!(fake.received().contains(&json!({"action": "message",
+        "options": {"channel": "room/7", "socketId": bob_socket}, "payload": {"psst": 1}})));
+    assert!(fake.received().contains(&json!({"action": "history",
+        "options": {"channel": "room/7", "socketId": ada_socket}, "payload": null})));
+
+    // Bob goes away with a normal close (1000); Ada hears him leave.
+    drop(bob_room);
+    drop(bob);
+    let left = next_of(&mut ada_room, Action::PresenceUpdate).await;
+    assert_eq!(left.payload["action"], "leave");
+    wait_for("Bob's close", || !fake.client_closes().is_empty()).await;
+    assert_eq!(fake.client_closes(), [1000]);
+}
+
+#[tokio::test]
+async fn a_server_close_4000_is_answered_then_reconnected() {
+    let fake = FakeRealtime::start().await;
+    let client = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
+        .await
+        .unwrap();
+    let mut room = client.channel("room/4", JoinOptions::default());
+    wait_for("the join", || fake.received().len() == 1).await;
+    fake.drop_all(4000);
+    status(&mut room, false).await;
+    status(&mut room, true).await;
+    wait_for("the rejoin", || fake.received().len() == 2).await;
+    assert_eq!(fake.connections(), 2);
+    // The fake fails the test on drop if the close went unanswered.
 }

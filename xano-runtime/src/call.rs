@@ -50,7 +50,7 @@ impl<'a> Call<'a> {
         let mut url = reqwest::Url::parse(&builder.url)
             .map_err(|err| Error::Config(format!("invalid URL for `{route}`: {err}")))?;
         if !builder.query.is_empty() {
-            url.query_pairs_mut().extend_pairs(&builder.query);
+            url.set_query(Some(&axios_query(&builder.query)));
         }
         Ok(Call {
             client: builder.client,
@@ -444,6 +444,43 @@ async fn next_chunk(
     };
     result
         .map_err(|err| Error::Transport(TransportError::from_reqwest(err).for_call(method, route)))
+}
+
+/// What `encodeURIComponent` leaves as it is, plus the `:`, `$` and `,` that
+/// axios (the official SDK's HTTP client) puts back after it.
+const QUERY_COMPONENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'!')
+    .remove(b'~')
+    .remove(b'*')
+    .remove(b'\'')
+    .remove(b'(')
+    .remove(b')')
+    .remove(b':')
+    .remove(b'$')
+    .remove(b',');
+
+/// A query string byte for byte as the official SDK writes it: each key and value
+/// through `encodeURIComponent`, with `:`, `$` and `,` kept and spaces as `+`.
+fn axios_query(pairs: &[(String, String)]) -> String {
+    let mut query = String::new();
+    for (name, value) in pairs {
+        if !query.is_empty() {
+            query.push('&');
+        }
+        push_component(&mut query, name);
+        query.push('=');
+        push_component(&mut query, value);
+    }
+    query
+}
+
+fn push_component(out: &mut String, text: &str) {
+    for piece in percent_encoding::utf8_percent_encode(text, QUERY_COMPONENT) {
+        out.push_str(if piece == "%20" { "+" } else { piece });
+    }
 }
 
 fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {

@@ -24,6 +24,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 /// Which realtime protocol a server speaks.
@@ -312,14 +313,6 @@ impl Realtime {
         }
     }
 
-    /// Sends a private message to one client (v1).
-    pub fn message_client(&self, socket_id: &str, payload: Json) {
-        let _ = self.commands.send(Command::Send(json!({
-            "action": "message",
-            "options": {"socketId": socket_id},
-            "payload": payload,
-        })));
-    }
 }
 
 /// A joined channel; its events are a `Stream` ([`Channel::next`]).
@@ -368,9 +361,32 @@ impl Channel {
 
     /// Asks for the channel's history; it arrives as a `History` event (v1).
     pub fn history(&self) {
-        let _ = self.realtime.commands.send(Command::Send(
-            json!({"action": "history", "options": {"channel": self.name}}),
-        ));
+        let _ = self.realtime.commands.send(Command::Send(json!({
+            "action": "history",
+            "options": {"channel": self.name},
+            "payload": null,
+        })));
+    }
+
+    /// Sends `payload` privately to one client of this channel (v1; the
+    /// `socketId` of a presence entry or of a message's `client`), as the SDK's
+    /// `XanoRealtimeClient.message` does.
+    pub fn message_client(&self, socket_id: &str, payload: Json) {
+        let _ = self.realtime.commands.send(Command::Send(json!({
+            "action": "message",
+            "options": {"channel": self.name, "socketId": socket_id},
+            "payload": payload,
+        })));
+    }
+
+    /// Asks for the history of one client of this channel (v1); it arrives as a
+    /// `History` event.
+    pub fn client_history(&self, socket_id: &str) {
+        let _ = self.realtime.commands.send(Command::Send(json!({
+            "action": "history",
+            "options": {"channel": self.name, "socketId": socket_id},
+            "payload": null,
+        })));
     }
 
     /// Leaves the channel (it is no longer rejoined after reconnects).
@@ -494,8 +510,9 @@ async fn run(
             tokio::select! {
                 command = commands.recv() => {
                     let Some(command) = command else {
-                        // Every handle is gone: close normally.
-                        let _ = ws.close(None).await;
+                        // Every handle is gone: close normally, with the code the
+                        // SDK sends (1000), not an empty close (read as 1005).
+                        let _ = ws.close(Some(CloseFrame { code: CloseCode::Normal, reason: "".into() })).await;
                         break 'connected false;
                     };
                     match command {
@@ -533,6 +550,10 @@ async fn run(
                     }
                     Some(Ok(Message::Close(frame))) => {
                         let code = frame.map(|f| f.code).unwrap_or(CloseCode::Abnormal);
+                        // Answer the close so the server is not left waiting and
+                        // the socket does not linger through the backoff:
+                        // tungstenite queued the echo; flushing sends it.
+                        let _ = ws.flush().await;
                         break 'connected reconnects_after(code);
                     }
                     Some(Ok(_)) => {}
@@ -541,6 +562,7 @@ async fn run(
                 },
             }
         };
+        drop(ws);
         let _ = events.send(RealtimeEvent::status(false));
         if !reconnect {
             return;
