@@ -36,7 +36,9 @@ impl Drop for FakeXano {
     fn drop(&mut self) {
         let violations = self.violations();
         if !violations.is_empty() && !std::thread::panicking() {
-            panic!("the fake Xano received requests the real one would not read as meant: {violations:#?}");
+            panic!(
+                "the fake Xano received requests the real one would not read as meant: {violations:#?}"
+            );
         }
     }
 }
@@ -398,7 +400,9 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
     let inputs = match inputs(query.as_deref(), &body) {
         Ok(inputs) => inputs,
         Err(violation) => {
-            lock(&state).violations.push(format!("{method} {path}: {violation}"));
+            lock(&state)
+                .violations
+                .push(format!("{method} {path}: {violation}"));
             return xano_error(400, "ERROR_CODE_INPUT_ERROR", &violation, None);
         }
     };
@@ -749,11 +753,13 @@ fn insert_query(
         fields.insert(base.to_owned(), value);
         return Ok(());
     };
-    let slot = fields.entry(base.to_owned()).or_insert(if first.is_empty() {
-        json!([])
-    } else {
-        json!({})
-    });
+    let slot = fields
+        .entry(base.to_owned())
+        .or_insert(if first.is_empty() {
+            json!([])
+        } else {
+            json!({})
+        });
     insert_nested(slot, first, rest, value, key)
 }
 
@@ -795,8 +801,8 @@ fn indexed_objects_to_arrays(value: &mut Value) {
             for child in map.values_mut() {
                 indexed_objects_to_arrays(child);
             }
-            let indexed = !map.is_empty()
-                && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
+            let indexed =
+                !map.is_empty() && (0..map.len()).all(|i| map.contains_key(&i.to_string()));
             if indexed {
                 let items = (0..map.len())
                     .map(|i| map.remove(&i.to_string()).unwrap_or(Value::Null))
@@ -947,7 +953,13 @@ mod tests {
                    "nest": {"arr": ["1", "2"]}, "q": "a b"})
         );
         // What the SDK never writes is refused rather than guessed at.
-        for bad in ["objs[][a]=1&objs[][b]=2", "nest[arr][]=1", "a[b=1", "[x]=1", "a=1&a[k]=2"] {
+        for bad in [
+            "objs[][a]=1&objs[][b]=2",
+            "nest[arr][]=1",
+            "a[b=1",
+            "[x]=1",
+            "a=1&a[k]=2",
+        ] {
             assert!(inputs(Some(bad), &RecordedBody::Empty).is_err(), "{bad}");
         }
     }

@@ -312,7 +312,6 @@ impl Realtime {
             receiver,
         }
     }
-
 }
 
 /// A joined channel; its events are a `Stream` ([`Channel::next`]).
