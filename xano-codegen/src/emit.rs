@@ -292,7 +292,7 @@ fn endpoint_fn(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
             _ => None,
         };
         match fields {
-            Some(def) => calls.extend(input_calls(def, input.body)),
+            Some(def) => calls.extend(input_calls(def, input.body, input.media_type.as_deref())),
             None => match input.body {
                 BodyKind::Multipart => calls.push(quote!(.field("body", input))),
                 _ => calls.push(quote!(.json(input))),
@@ -407,7 +407,8 @@ fn paging_fns(endpoint: &Endpoint, types: &TypeSpace) -> TokenStream {
 }
 
 /// The calls that put an Input struct's fields where they belong.
-fn input_calls(def: &StructDef, body: BodyKind) -> Vec<TokenStream> {
+fn input_calls(def: &StructDef, body: BodyKind, media_type: Option<&str>) -> Vec<TokenStream> {
+    let media_type = media_type.unwrap_or("application/octet-stream");
     let mut calls = Vec::new();
     let has_body_fields = def.fields.iter().any(|f| f.location == Location::Body);
     for field in &def.fields {
@@ -418,8 +419,13 @@ fn input_calls(def: &StructDef, body: BodyKind) -> Vec<TokenStream> {
             Location::Header => calls.push(quote!(.header(#name, &input.#value))),
             Location::WholeBody => calls.push(match body {
                 BodyKind::Multipart => quote!(.field(#name, &input.#value)),
+                BodyKind::Text => quote!(.text(#media_type, &input.#value)),
+                BodyKind::Bytes => quote!(.bytes(#media_type, &input.#value)),
                 _ => quote!(.json(&input.#value)),
             }),
+            Location::Body if body == BodyKind::Form => {
+                calls.push(quote!(.form(#name, &input.#value)));
+            }
             Location::Body if body == BodyKind::Multipart => {
                 if field.ty.holds_file() {
                     let part = if is_list(&field.ty) {
@@ -465,7 +471,7 @@ fn path_param_calls(endpoint: &Endpoint) -> Vec<TokenStream> {
 
 fn derives_serialize(def: &TypeDef) -> bool {
     match &def.kind {
-        TypeKind::Struct(s) => !(s.role == Role::Request && s.has_file()),
+        TypeKind::Struct(s) => !(s.role == Role::Request && s.sent_by_hand()),
         TypeKind::Enum(_) => true,
     }
 }
@@ -659,6 +665,7 @@ fn type_tokens(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
         TypeRef::Bool => quote!(bool),
         TypeRef::Json => quote!(xano_runtime::Json),
         TypeRef::File => quote!(xano_runtime::File),
+        TypeRef::Bytes => quote!(xano_runtime::Bytes),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, types);
             quote!(Vec<#inner>)

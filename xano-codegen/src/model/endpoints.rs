@@ -82,7 +82,8 @@ impl<'a> Builder<'a> {
             fields.push(request_field(
                 &data.name,
                 ty,
-                data.required && !nullable,
+                data.required,
+                nullable,
                 location,
                 data.description.as_deref(),
                 &mut idents,
@@ -90,22 +91,45 @@ impl<'a> Builder<'a> {
         }
 
         let mut body_kind = BodyKind::None;
+        let mut media_type = None;
         let mut whole_body = None;
         if let Some(body) = &operation.request_body {
             let at = format!("{op_pointer}/requestBody");
             let body = self.resolve_request_body(body, &at)?;
-            if let Some((kind, schema, schema_at)) = self.pick_body(body, &at) {
-                match self.body_fields(schema, &schema_at, input_use, &mut idents)? {
-                    BodyShape::Fields(body_fields) => {
-                        if !body_fields.is_empty() {
-                            body_kind = kind;
-                        }
-                        fields.extend(body_fields);
-                    }
-                    BodyShape::Whole(ty) => {
+            if let Some((kind, media, schema, schema_at)) = self.pick_body(body, &at) {
+                match kind {
+                    BodyKind::Text | BodyKind::Bytes => {
+                        // The body is the input itself, whatever the schema says.
                         body_kind = kind;
-                        whole_body = Some(ty);
+                        media_type = Some(media.to_owned());
+                        let ty = if kind == BodyKind::Text {
+                            TypeRef::String
+                        } else {
+                            TypeRef::Bytes
+                        };
+                        let ident = idents.claim("body", "_");
+                        let what = if kind == BodyKind::Text { "text" } else { "bytes" };
+                        fields.push(Field {
+                            name: "body".into(),
+                            ident,
+                            ty,
+                            location: Location::WholeBody,
+                            skip_if_none: false,
+                            doc: Some(format!("The request body: {what} sent as `{media}`.")),
+                        });
                     }
+                    _ => match self.body_fields(schema, &schema_at, input_use, &mut idents)? {
+                        BodyShape::Fields(body_fields) => {
+                            if !body_fields.is_empty() {
+                                body_kind = kind;
+                            }
+                            fields.extend(body_fields);
+                        }
+                        BodyShape::Whole(ty) => {
+                            body_kind = kind;
+                            whole_body = Some(ty);
+                        }
+                    },
                 }
             }
         }
@@ -121,6 +145,7 @@ impl<'a> Builder<'a> {
                 name: input_name,
                 ty,
                 body: body_kind,
+                media_type,
             }),
             _ if fields.is_empty() => None,
             whole => {
@@ -148,6 +173,7 @@ impl<'a> Builder<'a> {
                     name: input_name,
                     ty: TypeRef::Named(id),
                     body: body_kind,
+                    media_type,
                 })
             }
         };
@@ -232,37 +258,56 @@ impl<'a> Builder<'a> {
         Ok(params)
     }
 
-    /// Chooses the body encoding: multipart when the body holds a file (Xano then
-    /// offers only multipart), JSON otherwise.
+    /// Chooses the body encoding among the media types the spec offers: JSON
+    /// (typed fields), then multipart (Xano offers only multipart when a file
+    /// input exists), a form, text, and raw bytes, in that order.
     fn pick_body(
         &mut self,
         body: &'a RequestBody,
         at: &str,
-    ) -> Option<(BodyKind, &'a ReferenceOr<Schema>, String)> {
-        let media = |name: &str| {
-            body.content
-                .get_key_value(name)
-                .and_then(|(key, media)| media.schema.as_ref().map(|schema| (key, schema)))
+    ) -> Option<(BodyKind, &'a str, &'a ReferenceOr<Schema>, String)> {
+        let kind_of = |media: &str| {
+            let essence = media
+                .split(';')
+                .next()
+                .unwrap_or_default()
+                .trim()
+                .to_ascii_lowercase();
+            if essence == "application/json" || essence.ends_with("+json") {
+                BodyKind::Json
+            } else if essence == "multipart/form-data" {
+                BodyKind::Multipart
+            } else if essence == "application/x-www-form-urlencoded" {
+                BodyKind::Form
+            } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence == "application/xml" {
+                BodyKind::Text
+            } else {
+                BodyKind::Bytes
+            }
         };
-        let schema_at = |key: &str| format!("{}/schema", pointer_join(at, &["content", key]));
-        if let Some((key, schema)) = media("application/json") {
-            return Some((BodyKind::Json, schema, schema_at(key)));
-        }
-        if let Some((key, schema)) = media("multipart/form-data") {
-            return Some((BodyKind::Multipart, schema, schema_at(key)));
-        }
-        let (key, media) = body
+        let rank = |kind: BodyKind| match kind {
+            BodyKind::Json => 0,
+            BodyKind::Multipart => 1,
+            BodyKind::Form => 2,
+            BodyKind::Text => 3,
+            BodyKind::Bytes | BodyKind::None => 4,
+        };
+        let (media, content) = body
             .content
             .iter()
-            .find(|(_, media)| media.schema.is_some())?;
-        let schema = media.schema.as_ref()?;
-        if !key.contains("json") {
-            self.warn(
-                &pointer_join(at, &["content", key]),
-                format!("media type `{key}` is sent as JSON"),
-            );
-        }
-        Some((BodyKind::Json, schema, schema_at(key)))
+            .filter(|(media, content)| {
+                content.schema.is_some()
+                    || matches!(kind_of(media), BodyKind::Text | BodyKind::Bytes)
+            })
+            .min_by_key(|(media, _)| rank(kind_of(media)))?;
+        let kind = kind_of(media);
+        let media_at = pointer_join(at, &["content", media]);
+        let schema = match &content.schema {
+            Some(schema) => schema,
+            // Text and bytes need no schema; any stands in.
+            None => body.content.values().find_map(|c| c.schema.as_ref())?,
+        };
+        Some((kind, media.as_str(), schema, format!("{media_at}/schema")))
     }
 
     fn body_fields(
@@ -298,8 +343,11 @@ impl<'a> Builder<'a> {
             let (ty, nullable) = self.schema_ref(property, &prop_at, ctx)?;
             let doc = self.property_doc(property, Role::Request);
             // Xano marks every file input nullable, required or not.
-            let required = required.contains(name) && (!nullable || ty == TypeRef::File);
-            let mut field = request_field(name, ty, required, Location::Body, None, idents);
+            let file = ty == TypeRef::File;
+            let required = required.contains(name);
+            let nullable = nullable && !file;
+            let mut field =
+                request_field(name, ty, required, nullable, Location::Body, None, idents);
             field.doc = doc;
             fields.push(field);
         }

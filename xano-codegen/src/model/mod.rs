@@ -174,7 +174,7 @@ pub struct Paging {
     pub other_fields: bool,
 }
 
-/// How a request body is encoded.
+/// How a request body is encoded: the media type the spec declares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BodyKind {
     /// No body.
@@ -183,6 +183,14 @@ pub enum BodyKind {
     Json,
     /// `multipart/form-data` (a file input is present, or the spec offers nothing else).
     Multipart,
+    /// `application/x-www-form-urlencoded`.
+    Form,
+    /// A text media type (`text/*`, e.g. XanoScript's `text/x-xanoscript`): the
+    /// `body` string goes as it is.
+    Text,
+    /// `application/octet-stream` or another binary type: the `body` bytes go as
+    /// they are.
+    Bytes,
 }
 
 /// The `&Input` argument of an endpoint.
@@ -194,6 +202,9 @@ pub struct Input {
     pub ty: TypeRef,
     /// How the body fields are sent.
     pub body: BodyKind,
+    /// The declared media type, for text and binary bodies (sent as the
+    /// `Content-Type`).
+    pub media_type: Option<String>,
 }
 
 /// Options of the model stage.
@@ -364,17 +375,19 @@ pub(super) fn nested_hint(parent: UseId, property: &str) -> NameHint {
 }
 
 /// An input field: required ones are plain, optional ones `Option` and left out of
-/// the request when `None`.
+/// the request when `None`. A required input that is also nullable is an
+/// `Option` sent as `null` when `None`: Xano answers 400 when it is missing.
 pub(super) fn request_field(
     name: &str,
     ty: TypeRef,
     required: bool,
+    nullable: bool,
     location: Location,
     description: Option<&str>,
     idents: &mut UniqueNames,
 ) -> Field {
     let ident = idents.claim(&snake_ident(name, "field"), "_");
-    let optional = !required || matches!(ty, TypeRef::Option(_));
+    let optional = !required || nullable || matches!(ty, TypeRef::Option(_));
     Field {
         name: name.to_owned(),
         ident,

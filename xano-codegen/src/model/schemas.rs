@@ -302,7 +302,8 @@ impl<'a> Builder<'a> {
                     let mut field = request_field(
                         name,
                         ty,
-                        required.contains(name) && !nullable,
+                        required.contains(name),
+                        nullable,
                         Location::Body,
                         None,
                         &mut idents,

@@ -29,6 +29,8 @@ pub enum TypeRef {
     Json,
     /// A file upload (`xano_runtime::File`).
     File,
+    /// Raw bytes of a binary request body (`xano_runtime::Bytes`).
+    Bytes,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `Option<T>`.
@@ -127,6 +129,14 @@ impl StructDef {
     /// Whether a field is a file, making the body multipart.
     pub fn has_file(&self) -> bool {
         self.fields.iter().any(|f| f.ty.holds_file())
+    }
+
+    /// Whether the struct is sent field by field rather than serialized: it
+    /// holds files (multipart) or raw bytes (a binary body).
+    pub fn sent_by_hand(&self) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.ty.holds_file() || f.ty == TypeRef::Bytes)
     }
 }
 
