@@ -54,7 +54,10 @@ async fn bodies_go_in_their_declared_media_type() {
         .await
         .unwrap();
     let sent = last(&server);
-    assert_eq!(sent.header("content-type"), Some("application/octet-stream"));
+    assert_eq!(
+        sent.header("content-type"),
+        Some("application/octet-stream")
+    );
     assert_eq!(sent.body, csv.to_vec());
     assert_eq!(sent.target, "/api:media1/imports?table=books");
 

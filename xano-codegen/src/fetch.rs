@@ -80,7 +80,7 @@ pub async fn fetch(
         progress(&group.name, index, groups.len());
         let bytes = if client.has_token() {
             client
-                .group_openapi(&plan.origin, workspace_id, group, plan.branch.as_deref())
+                .group_openapi(&plan.origin, workspace_id, group)
                 .await?
         } else {
             client

@@ -82,14 +82,26 @@ pub struct ApiGroupInfo {
 /// The signed-in account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Account {
-    /// Account id.
-    pub id: u64,
+    /// Account id (Xano's published spec types it as a string; a number is
+    /// accepted too).
+    #[serde(deserialize_with = "string_or_number")]
+    pub id: String,
     /// Name.
     #[serde(default)]
     pub name: Option<String>,
     /// Email.
     #[serde(default)]
     pub email: Option<String>,
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    match serde_json::Value::deserialize(deserializer)? {
+        serde_json::Value::String(text) => Ok(text),
+        serde_json::Value::Number(number) => Ok(number.to_string()),
+        other => Err(serde::de::Error::custom(format!(
+            "an account id, got {other}"
+        ))),
+    }
 }
 
 /// How the Meta API client behaves.
@@ -288,21 +300,20 @@ impl MetaClient {
     }
 
     /// The OpenAPI spec of one API group, as Xano sends it (checked to be JSON).
+    /// Xano's published Meta API declares no query parameters here: a branch's
+    /// spec is the spec of that branch's copy of the group, which the group list
+    /// (taken with `branch`) names by its own id.
     pub async fn group_openapi(
         &self,
         origin: &str,
         workspace: u64,
         group: &ApiGroupInfo,
-        branch: Option<&str>,
     ) -> Result<Vec<u8>> {
-        let mut url = format!(
+        let url = format!(
             "{}/api:meta/workspace/{workspace}/apigroup/{}/openapi",
             trim(origin),
             group.id
         );
-        if let Some(branch) = branch {
-            url.push_str(&format!("?branch={}", encode(branch)));
-        }
         self.get_spec(&url, &format!("API group `{}`", group.name))
             .await
     }

@@ -103,7 +103,8 @@ async fn list_instances_workspaces_and_groups() {
     assert_eq!(groups.code, Some(0), "{}", groups.stderr);
     assert_eq!(
         groups.stdout,
-        "NAME            CANONICAL   ID  BRANCH\nAuthentication  auth1       10  dev\nBooks           bookstore1  11  dev\nAdmin           admin1      12  dev\n"
+        "NAME            CANONICAL   ID   BRANCH\nAuthentication  auth1       110  dev\nBooks           bookstore1  111  dev\nAdmin           admin1      112  dev\n",
+        "a branch's groups are its own copies, with ids of their own"
     );
     assert_eq!(
         fake.count("/api:meta/workspace/1/apigroup"),
@@ -390,5 +391,87 @@ fn compiles(code: &str) {
         output.status.success(),
         "the fetched specs' client does not compile:\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_branch_is_fetched_through_its_own_group_copies() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let fetched = run(
+        &fake,
+        dir.path(),
+        &[
+            "fetch",
+            "--instance",
+            "x-main",
+            "--workspace",
+            "Bookstore",
+            "--branch",
+            "dev",
+            "-o",
+            "specs",
+        ],
+        WITH_TOKEN,
+    )
+    .await;
+    assert_eq!(fetched.code, Some(0), "{}", fetched.stderr);
+    let books = std::fs::read_to_string(dir.path().join("specs/books.json")).unwrap();
+    assert!(books.contains("branch dev"), "the dev copy's spec: {books}");
+    // The spec calls name the branch copies by id, with no `branch` parameter
+    // (Xano's published Meta API declares none there; the fake would refuse it).
+    assert_eq!(fake.count("/api:meta/workspace/1/apigroup/111/openapi"), 2);
+    assert_eq!(fake.count("/api:meta/workspace/1/apigroup/11/openapi"), 0);
+}
+
+/// The judge itself: it refuses what Xano's published Meta API does not declare.
+#[test]
+fn the_published_meta_api_judges_requests_and_answers() {
+    let Some(reference) = support::meta_reference::MetaReference::load() else {
+        return;
+    };
+    let keys = |k: &[&str]| k.iter().map(|k| k.to_string()).collect::<Vec<_>>();
+    assert!(
+        reference
+            .check_request(
+                "workspace/1/apigroup",
+                &keys(&["page", "per_page", "branch"])
+            )
+            .is_ok()
+    );
+    assert!(
+        reference
+            .check_request("workspace/1/apigroup/11/openapi", &keys(&["branch"]))
+            .is_err(),
+        "the group spec takes no branch parameter"
+    );
+    assert!(
+        reference
+            .check_request("workspace/1/openapi", &keys(&["branch"]))
+            .is_ok()
+    );
+    assert!(
+        reference
+            .check_request("workspace/abc/branch", &[])
+            .is_err()
+    );
+    assert!(reference.check_request("workspaces", &[]).is_err());
+    let envelope = serde_json::json!({"curPage": 1, "nextPage": null, "prevPage": null, "items": [{"id": 1, "name": "A"}]});
+    assert!(
+        reference
+            .check_response("workspace/1/apigroup", &envelope)
+            .is_ok()
+    );
+    let wrong = serde_json::json!({"curPage": "1", "items": [{"id": "one"}]});
+    assert!(
+        reference
+            .check_response("workspace/1/apigroup", &wrong)
+            .is_err()
+    );
+    assert!(
+        reference
+            .check_response("workspace", &serde_json::json!({"items": []}))
+            .is_err(),
+        "the workspace list is an array"
     );
 }

@@ -108,7 +108,11 @@ impl<'a> Builder<'a> {
                             TypeRef::Bytes
                         };
                         let ident = idents.claim("body", "_");
-                        let what = if kind == BodyKind::Text { "text" } else { "bytes" };
+                        let what = if kind == BodyKind::Text {
+                            "text"
+                        } else {
+                            "bytes"
+                        };
                         fields.push(Field {
                             name: "body".into(),
                             ident,
@@ -279,7 +283,10 @@ impl<'a> Builder<'a> {
                 BodyKind::Multipart
             } else if essence == "application/x-www-form-urlencoded" {
                 BodyKind::Form
-            } else if essence.starts_with("text/") || essence.ends_with("+xml") || essence == "application/xml" {
+            } else if essence.starts_with("text/")
+                || essence.ends_with("+xml")
+                || essence == "application/xml"
+            {
                 BodyKind::Text
             } else {
                 BodyKind::Bytes

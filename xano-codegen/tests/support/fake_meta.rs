@@ -2,6 +2,10 @@
 //! bare array, the other as a paged object), API groups over two pages, branches,
 //! per-group specs, the public `apispec:` URLs, and the faults XANO.md describes
 //! (429 with Retry-After, a 500, a truncated body, Swagger off, private docs).
+//!
+//! Judged by Xano's published Metadata API spec (`meta_reference`): a request the
+//! spec does not declare, or an answer that does not match its schema, is a
+//! violation that fails the test when the fake is dropped.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -21,6 +25,17 @@ pub struct FakeMeta {
     _stop: Vec<tokio::sync::oneshot::Sender<()>>,
 }
 
+impl Drop for FakeMeta {
+    fn drop(&mut self) {
+        let violations = self.state.lock().unwrap().violations.clone();
+        if !violations.is_empty() && !std::thread::panicking() {
+            panic!(
+                "the Meta API client or the fake left Xano's published Meta API: {violations:#?}"
+            );
+        }
+    }
+}
+
 #[derive(Default)]
 struct MetaState {
     origin_a: String,
@@ -31,6 +46,21 @@ struct MetaState {
     truncate_admin: bool,
     failed_page_two_once: bool,
     rate_limited: HashMap<u64, bool>,
+    reference: Option<Arc<super::meta_reference::MetaReference>>,
+    violations: Vec<String>,
+}
+
+impl MetaState {
+    /// A 200 JSON answer to `GET /api:meta/<route>`, checked against the
+    /// published response schema.
+    fn answer(&mut self, route: &str, body: Value) -> Response {
+        if let Some(reference) = &self.reference
+            && let Err(violation) = reference.check_response(route, &body)
+        {
+            self.violations.push(violation);
+        }
+        json_response(200, body)
+    }
 }
 
 const GROUPS: [(u64, &str, &str); 3] = [
@@ -39,9 +69,15 @@ const GROUPS: [(u64, &str, &str); 3] = [
     (12, "Admin", "admin1"),
 ];
 
+/// A branch's copies of the groups have ids of their own (the live ids plus this).
+const DEV_BRANCH_IDS: u64 = 100;
+
 impl FakeMeta {
     pub async fn start() -> FakeMeta {
-        let state = Arc::new(Mutex::new(MetaState::default()));
+        let state = Arc::new(Mutex::new(MetaState {
+            reference: super::meta_reference::MetaReference::load().map(Arc::new),
+            ..MetaState::default()
+        }));
         let listener_a = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let listener_b = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let origin_a = format!("http://{}", listener_a.local_addr().unwrap());
@@ -138,6 +174,14 @@ async fn handle(
     is_b: bool,
 ) -> Response {
     let path = request.uri().path().to_owned();
+    let query_keys: Vec<String> = request
+        .uri()
+        .query()
+        .unwrap_or_default()
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .map(|pair| pair.split('=').next().unwrap_or_default().to_owned())
+        .collect();
     let query: HashMap<String, String> = request
         .uri()
         .query()
@@ -188,11 +232,20 @@ async fn handle(
     if !authorized {
         return error(401, "ERROR_CODE_UNAUTHORIZED", "Invalid token.");
     }
+    // The account-level `instance` list lives on app.xano.com's master API, which
+    // the published slices do not cover; everything else must be in them.
+    if route != "instance"
+        && let Some(reference) = &s.reference
+        && let Err(violation) = reference.check_request(route, &query_keys)
+    {
+        s.violations.push(violation.clone());
+        return error(404, "ERROR_CODE_NOT_FOUND", &violation);
+    }
     let segments: Vec<&str> = route.split('/').collect();
     match segments.as_slice() {
-        ["auth", "me"] => json_response(
-            200,
-            json!({"id": 1, "name": "Ada", "email": "ada@example.com"}),
+        ["auth", "me"] => s.answer(
+            route,
+            json!({"id": "1", "name": "Ada", "email": "ada@example.com", "extras": ""}),
         ),
         ["instance"] if !is_b => json_response(
             200,
@@ -203,17 +256,14 @@ async fn handle(
                  "meta_api": format!("{}/api:meta", s.origin_b)}
             ]),
         ),
-        ["workspace"] if is_b => json_response(
-            200,
-            json!({"curPage": 1, "nextPage": null, "prevPage": null, "items": [{"id": 3, "name": "Other WS"}]}),
-        ),
-        ["workspace"] => json_response(
-            200,
+        ["workspace"] if is_b => s.answer(route, json!([{"id": 3, "name": "Other WS"}])),
+        ["workspace"] => s.answer(
+            route,
             json!([{"id": 1, "name": "Bookstore"}, {"id": 2, "name": "Sandbox"}]),
         ),
-        ["workspace", _, "branch"] => json_response(
-            200,
-            json!([{"label": "v1", "live": true, "backup": false}, {"label": "dev", "live": false}]),
+        ["workspace", _, "branch"] => s.answer(
+            route,
+            json!([{"label": "v1", "live": true, "backup": false}, {"label": "dev", "live": false, "backup": false}]),
         ),
         ["workspace", "1", "apigroup"] => {
             let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
@@ -222,24 +272,31 @@ async fn handle(
                 return error(500, "ERROR_FATAL", "Something went wrong.");
             }
             let branch = query.get("branch").cloned().unwrap_or_default();
+            let offset = if branch.is_empty() { 0 } else { DEV_BRANCH_IDS };
             let items: Vec<Value> = GROUPS
                 .iter()
                 .skip((page - 1) * 2)
                 .take(2)
-                .map(|(id, name, canonical)| json!({"id": id, "name": name, "canonical": canonical, "branch": branch, "guid": "g", "tag": []}))
+                .map(|(id, name, canonical)| json!({"id": id + offset, "name": name, "canonical": canonical, "branch": branch, "guid": "g", "tag": []}))
                 .collect();
             let next = if page * 2 < GROUPS.len() {
                 json!(page + 1)
             } else {
                 Value::Null
             };
-            json_response(
-                200,
+            s.answer(
+                route,
                 json!({"curPage": page, "nextPage": next, "prevPage": null, "items": items}),
             )
         }
         ["workspace", "1", "apigroup", id, "openapi"] => {
             let id: u64 = id.parse().unwrap_or(0);
+            // A branch copy's spec is found by its own id.
+            let (id, branch) = if id > DEV_BRANCH_IDS {
+                (id - DEV_BRANCH_IDS, Some("dev"))
+            } else {
+                (id, None)
+            };
             let Some((_, name, canonical)) = GROUPS.iter().find(|g| g.0 == id) else {
                 return error(404, "ERROR_CODE_NOT_FOUND", "Not Found.");
             };
@@ -253,13 +310,7 @@ async fn handle(
                 return response;
             }
             let revision = s.revisions.get(*canonical).copied().unwrap_or(0);
-            let body = spec(
-                name,
-                canonical,
-                &s.origin_a.clone(),
-                revision,
-                query.get("branch").map(String::as_str),
-            );
+            let body = spec(name, canonical, &s.origin_a.clone(), revision, branch);
             if id == 12 && s.truncate_admin {
                 let text = body.to_string();
                 return (
