@@ -3,7 +3,7 @@
 //! Both clients send the same calls to the fake Xano, which records every request
 //! as it arrived; the test compares the two recordings: method, path, the raw
 //! query string byte for byte, JSON bodies, multipart parts, and the auth and
-//! data-source headers. The SDK runs in Node from `tests/js-sdk` (`npm ci` there;
+//! data-source headers. The SDK runs in Node from `tests/references` (`npm ci` there;
 //! CI does it). Without Node or the SDK installed the test says so and passes,
 //! so a machine without Node can still run the suite.
 
@@ -16,7 +16,7 @@ use xano_tests::fake_xano::{FakeXano, Recorded, RecordedBody};
 const GROUP: &str = "api:sdkcompare";
 
 fn sdk_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("js-sdk")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("references")
 }
 
 /// Whether the reference can run here; prints why not.
@@ -28,7 +28,7 @@ fn reference_available() -> bool {
         .is_ok_and(|o| o.status.success());
     if !node || !installed.exists() {
         println!(
-            "SKIPPED: the official SDK reference needs Node and `npm ci --prefix tests/js-sdk` (node: {node}, SDK installed: {})",
+            "SKIPPED: the official SDK reference needs Node and `npm ci --prefix tests/references` (node: {node}, SDK installed: {})",
             installed.exists()
         );
         return false;

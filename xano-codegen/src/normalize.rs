@@ -21,6 +21,10 @@ pub struct Note {
 /// has been rewritten to a standard type.
 pub const XANO_FORMAT: &str = "x-xano-format";
 
+/// Extension keyword keeping Xano's own operationId (`Group/path|GET`, with
+/// spaces, `|` and emoji) once it is replaced by an identifier-safe one.
+pub const XANO_OPERATION_ID: &str = "x-xano-operation-id";
+
 const METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
 ];
@@ -165,7 +169,7 @@ impl Walker {
                 w.each_entry(responses, |w, _, response| w.content_holder(response));
             });
         });
-        let mut operation_ids = std::collections::HashSet::new();
+        let operation_ids = operation_ids(root);
         self.enter(root, "paths", |w, paths| {
             w.each_entry(paths, |w, path, item| {
                 if path.len() > 1 && path.ends_with('/') {
@@ -174,7 +178,7 @@ impl Walker {
                          generated names ignore the trailing slash",
                     );
                 }
-                w.path_item(path, item, &mut operation_ids);
+                w.path_item(path, item, &operation_ids);
             });
         });
     }
@@ -183,7 +187,7 @@ impl Walker {
         &mut self,
         path: &str,
         item: &mut Value,
-        operation_ids: &mut std::collections::HashSet<String>,
+        operation_ids: &std::collections::HashMap<(String, &'static str), String>,
     ) {
         let Value::Object(map) = item else { return };
         self.enter(map, "parameters", |w, params| {
@@ -191,34 +195,43 @@ impl Walker {
         });
         for method in METHODS {
             self.enter(map, method, |w, operation| {
-                w.operation(method, path, operation, operation_ids);
+                let id = operation_ids
+                    .get(&(path.to_owned(), method))
+                    .cloned()
+                    .unwrap_or_default();
+                w.operation(id, operation);
             });
         }
     }
 
-    fn operation(
-        &mut self,
-        method: &str,
-        path: &str,
-        operation: &mut Value,
-        operation_ids: &mut std::collections::HashSet<String>,
-    ) {
+    /// `id` is the operation's identifier-safe, unique operationId.
+    fn operation(&mut self, id: String, operation: &mut Value) {
         let Value::Object(op) = operation else { return };
         match op.get("operationId") {
-            Some(Value::String(id)) => {
-                operation_ids.insert(id.clone());
+            Some(Value::String(original)) if *original == id => {}
+            Some(Value::String(original)) => {
+                let original = original.clone();
+                self.note_at(
+                    "operationId",
+                    format!(
+                        "operationId `{original}` is not an identifier: written as `{id}` (the original is kept under `{XANO_OPERATION_ID}`)"
+                    ),
+                );
+                op.insert(XANO_OPERATION_ID.into(), Value::String(original));
+                op.insert("operationId".into(), Value::String(id));
             }
             _ => {
-                let base = crate::model::naming::operation_name(method, path);
-                let mut id = base.clone();
-                let mut n = 2;
-                while !operation_ids.insert(id.clone()) {
-                    id = format!("{base}_{n}");
-                    n += 1;
-                }
                 self.note(format!("missing operationId: set to `{id}`"));
                 op.insert("operationId".into(), Value::String(id));
             }
+        }
+        if op
+            .get("summary")
+            .and_then(Value::as_str)
+            .is_some_and(|summary| summary.trim().is_empty())
+        {
+            op.remove("summary");
+            self.note_at("summary", "empty `summary`: removed (it is optional)");
         }
         self.empty_array_to_object(op, "responses");
         self.enter(op, "parameters", |w, params| {
@@ -308,7 +321,9 @@ impl Walker {
         });
         self.repair_timestamptz(map);
         self.repair_default(map);
+        self.repair_enum(map);
         self.empty_array_to_object(map, "properties");
+        self.empty_array_to_object(map, "additionalProperties");
         if matches!(map.get("items"), Some(Value::Array(items)) if items.is_empty()) {
             map.insert("items".into(), Value::Object(Map::new()));
             self.note_at("items", "empty array `[]` as `items`: replaced by `{}`");
@@ -343,6 +358,123 @@ impl Walker {
             });
         }
         self.repair_required(map, required_from_properties);
+        if map.get("nullable") == Some(&Value::Bool(true)) && !map.contains_key("type") {
+            map.remove("nullable");
+            self.note_at(
+                "nullable",
+                "`nullable` without a `type` (3.0 gives it no meaning; a schema without a type already allows null): removed",
+            );
+        }
+        // Last, once the type, enum and items are repaired: defaults and examples
+        // must be values of the schema.
+        self.repair_value(map, "default");
+        self.repair_value(map, "example");
+    }
+
+    /// `enum` values of the schema's own type: a string enum written with
+    /// numbers becomes strings, a numeric enum written with strings numbers;
+    /// values that cannot be converted, and duplicates, go.
+    fn repair_enum(&mut self, map: &mut Map<String, Value>) {
+        let Some(Value::Array(values)) = map.get("enum") else {
+            return;
+        };
+        let ty = map.get("type").and_then(Value::as_str).unwrap_or_default();
+        let nullable = map.get("nullable") == Some(&Value::Bool(true));
+        let mut repaired: Vec<Value> = Vec::new();
+        let mut changed = false;
+        for value in values {
+            let converted = match (ty, value) {
+                (_, Value::Null) if nullable => Some(Value::Null),
+                ("string", Value::String(_)) => Some(value.clone()),
+                ("string", Value::Number(_) | Value::Bool(_)) => {
+                    Some(Value::String(value.to_string()))
+                }
+                ("integer", Value::String(text)) => {
+                    text.trim().parse::<i64>().ok().map(Value::from)
+                }
+                ("number", Value::String(text)) => text
+                    .trim()
+                    .parse::<f64>()
+                    .ok()
+                    .and_then(Number::from_f64)
+                    .map(Value::Number),
+                ("boolean", Value::String(text)) => match text.as_str() {
+                    "true" => Some(Value::Bool(true)),
+                    "false" => Some(Value::Bool(false)),
+                    _ => None,
+                },
+                ("", _) => Some(value.clone()),
+                _ if fits(value, map) => Some(value.clone()),
+                _ => None,
+            };
+            changed |= converted.as_ref() != Some(value);
+            if let Some(converted) = converted
+                && !repaired.contains(&converted)
+            {
+                repaired.push(converted);
+            } else {
+                changed = true;
+            }
+        }
+        if changed {
+            self.note_at(
+                "enum",
+                format!(
+                    "`enum` values not of type `{ty}`: converted (or removed when they cannot be)"
+                ),
+            );
+            if repaired.is_empty() {
+                map.remove("enum");
+            } else {
+                map.insert("enum".into(), Value::Array(repaired));
+            }
+        }
+    }
+
+    /// A `default` or `example` that is not a value of its schema: a JSON text
+    /// of the right shape (`"[3919]"` for an array) is parsed; anything else
+    /// (`""` outside an enum or for an email, `[""]` for a list of objects) goes.
+    fn repair_value(&mut self, map: &mut Map<String, Value>, keyword: &str) {
+        let Some(value) = map.get(keyword) else {
+            return;
+        };
+        if fits(value, map) {
+            return;
+        }
+        // PHP writes an empty object as `[]`, inside values too.
+        let mut with_objects = value.clone();
+        if php_empty_objects(&mut with_objects, map) && fits(&with_objects, map) {
+            self.note_at(
+                keyword,
+                format!("{keyword} holds `[]` where the schema has an object (PHP's empty object): written as `{{}}`"),
+            );
+            map.insert(keyword.into(), with_objects);
+            return;
+        }
+        let shown = value.to_string();
+        let parsed = match value {
+            Value::String(text) => serde_json::from_str::<Value>(text)
+                .ok()
+                .filter(|parsed| parsed.is_array() || parsed.is_object())
+                .filter(|parsed| fits(parsed, map)),
+            _ => None,
+        };
+        match parsed {
+            Some(parsed) => {
+                self.note_at(
+                    keyword,
+                    format!("{keyword} {shown} is JSON written as a string: parsed"),
+                );
+                map.insert(keyword.into(), parsed);
+            }
+            None => {
+                map.remove(keyword);
+                self.note_at(
+                    keyword,
+                    format!("{keyword} {shown} is not a value of this schema: removed"),
+                );
+            }
+        }
     }
 
     /// `type` given as a 3.1 list, as a Xano column type, or missing.
@@ -431,26 +563,30 @@ impl Walker {
         }
     }
 
-    /// Xano's `format: timestamptz` (epoch milliseconds on `number`) is not a
-    /// standard format: the type becomes `integer/int64` and the original format is
-    /// kept under `x-xano-format`.
+    /// Xano's `format: timestamptz` is not a standard format. On a number it is
+    /// epoch milliseconds: `integer/int64`. On a string it is Xano's own text form
+    /// (`2023-04-19 21:01:32+0000`: a space, no colon in the offset), which is not
+    /// RFC 3339, so it stays a plain string rather than claim `date-time`. Either
+    /// way the original format is kept under `x-xano-format`.
     fn repair_timestamptz(&mut self, map: &mut Map<String, Value>) {
         if map.get("format").and_then(Value::as_str) != Some("timestamptz") {
             return;
         }
-        let is_string = map.get("type").and_then(Value::as_str) == Some("string");
-        let (ty, format) = if is_string {
-            ("string", "date-time")
-        } else {
-            ("integer", "int64")
-        };
-        map.insert("type".into(), Value::String(ty.into()));
-        map.insert("format".into(), Value::String(format.into()));
         map.insert(XANO_FORMAT.into(), Value::String("timestamptz".into()));
-        self.note_at(
-            "format",
-            format!("`format: timestamptz` (epoch milliseconds): written as `{ty}/{format}`"),
-        );
+        if map.get("type").and_then(Value::as_str) == Some("string") {
+            map.remove("format");
+            self.note_at(
+                "format",
+                "`format: timestamptz` on a string (Xano's `2023-04-19 21:01:32+0000` text, not RFC 3339 `date-time`): kept as a plain string",
+            );
+        } else {
+            map.insert("type".into(), Value::String("integer".into()));
+            map.insert("format".into(), Value::String("int64".into()));
+            self.note_at(
+                "format",
+                "`format: timestamptz` on a number (epoch milliseconds): written as `integer/int64`",
+            );
+        }
     }
 
     /// Xano writes most defaults as strings whatever the type (`"false"`, `"1"`,
@@ -567,6 +703,160 @@ impl Walker {
             schema.insert("required".into(), Value::Array(required));
         }
         Value::Object(schema)
+    }
+}
+
+/// The operationId of every operation: snake_case of method and path, unique in
+/// the spec, given in the order the generator names functions (paths sorted,
+/// then methods), so that `_2` suffixes match the generated function names.
+fn operation_ids(
+    root: &Map<String, Value>,
+) -> std::collections::HashMap<(String, &'static str), String> {
+    let mut ids = std::collections::HashMap::new();
+    let Some(Value::Object(paths)) = root.get("paths") else {
+        return ids;
+    };
+    let mut sorted: Vec<&String> = paths.keys().collect();
+    sorted.sort();
+    let mut names = crate::model::naming::UniqueNames::default();
+    names.reserve(["new"]);
+    for path in sorted {
+        let Some(Value::Object(item)) = paths.get(path) else {
+            continue;
+        };
+        for method in crate::model::HttpMethod::ALL {
+            let key = METHODS
+                .iter()
+                .find(|m| m.eq_ignore_ascii_case(method.as_str()))
+                .copied()
+                .unwrap_or("get");
+            if item.contains_key(key) {
+                let id = names.claim(
+                    &crate::model::naming::operation_name(method.as_str(), path),
+                    "_",
+                );
+                ids.insert((path.clone(), key), id);
+            }
+        }
+    }
+    ids
+}
+
+/// Whether `value` is a value of the schema `map` (type, nullability, enum,
+/// the formats whose text is checkable, array items): what a validator asks of a
+/// `default` or `example`.
+fn fits(value: &Value, map: &Map<String, Value>) -> bool {
+    if value.is_null() {
+        return map.get("nullable") == Some(&Value::Bool(true)) || !map.contains_key("type");
+    }
+    if let Some(Value::Array(allowed)) = map.get("enum")
+        && !allowed.contains(value)
+    {
+        return false;
+    }
+    let format = map
+        .get("format")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    match map.get("type").and_then(Value::as_str) {
+        Some("string") => value
+            .as_str()
+            .is_some_and(|text| text_fits_format(text, format)),
+        Some("integer") => {
+            value.as_i64().is_some()
+                || value.as_u64().is_some()
+                || value.as_f64().is_some_and(|n| n.fract() == 0.0)
+        }
+        Some("number") => value.is_number(),
+        Some("boolean") => value.is_boolean(),
+        Some("object") => match (value, map.get("properties")) {
+            (Value::Object(fields), Some(Value::Object(properties))) => {
+                fields
+                    .iter()
+                    .all(|(name, field)| match properties.get(name) {
+                        Some(Value::Object(schema)) => fits(field, schema),
+                        _ => true,
+                    })
+            }
+            (Value::Object(_), _) => true,
+            _ => false,
+        },
+        Some("array") => match (value, map.get("items")) {
+            (Value::Array(items), Some(Value::Object(item_schema))) => {
+                items.iter().all(|item| fits(item, item_schema))
+            }
+            (Value::Array(_), _) => true,
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// Replaces `[]` by `{}` wherever the schema of that place is an object; says
+/// whether anything changed.
+fn php_empty_objects(value: &mut Value, map: &Map<String, Value>) -> bool {
+    let ty = map.get("type").and_then(Value::as_str);
+    match value {
+        Value::Array(items) if items.is_empty() && ty == Some("object") => {
+            *value = Value::Object(Map::new());
+            true
+        }
+        Value::Array(items) => match map.get("items") {
+            Some(Value::Object(item_schema)) => items.iter_mut().fold(false, |changed, item| {
+                php_empty_objects(item, item_schema) | changed
+            }),
+            _ => false,
+        },
+        Value::Object(fields) => match map.get("properties") {
+            Some(Value::Object(properties)) => {
+                fields
+                    .iter_mut()
+                    .fold(false, |changed, (name, field)| match properties.get(name) {
+                        Some(Value::Object(schema)) => php_empty_objects(field, schema) | changed,
+                        _ => changed,
+                    })
+            }
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The formats a validator checks the text of.
+fn text_fits_format(text: &str, format: &str) -> bool {
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match format {
+        "email" => text.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@')
+        }),
+        "uuid" => {
+            let groups: Vec<&str> = text.split('-').collect();
+            groups.len() == 5
+                && groups
+                    .iter()
+                    .zip([8, 4, 4, 4, 12])
+                    .all(|(g, len)| g.len() == len && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        }
+        "date" => {
+            let parts: Vec<&str> = text.split('-').collect();
+            parts.len() == 3
+                && parts[0].len() == 4
+                && parts[1].len() == 2
+                && parts[2].len() == 2
+                && parts.iter().all(|p| digits(p))
+        }
+        "date-time" => {
+            // RFC 3339: `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm)`.
+            let bytes = text.as_bytes();
+            bytes.len() >= 20
+                && text_fits_format(&text[..10], "date")
+                && matches!(bytes[10], b'T' | b't')
+                && (text.ends_with('Z')
+                    || text.ends_with('z')
+                    || (bytes[bytes.len() - 3] == b':'
+                        && matches!(bytes[bytes.len() - 6], b'+' | b'-')))
+        }
+        _ => true,
     }
 }
 
