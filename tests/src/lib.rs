@@ -5,11 +5,25 @@
 //!   a generated client that does not compile, or warns, fails the build.
 //! - [`fake_xano`]: a real HTTP server on 127.0.0.1 that behaves like Xano.
 
-#![deny(warnings)]
+#![deny(warnings, missing_docs)]
 
 /// One module per fixture spec, named after the spec file.
 pub mod generated {
     include!(concat!(env!("OUT_DIR"), "/generated.rs"));
+}
+
+pub mod custom {
+    //! Types of the crate's own that replace generated ones
+    //! (`Settings::with_replace`), as a user would bring them.
+
+    /// A book cover, as this application models it.
+    #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+    pub struct Cover {
+        /// Where the image is.
+        pub url: Option<String>,
+        /// Its MIME type.
+        pub mime: Option<String>,
+    }
 }
 
 pub mod fake_realtime;
@@ -33,4 +47,6 @@ pub async fn sign_up(
         .expect("signup")
         .auth_token
         .expect("authToken")
+        .expose_secret()
+        .to_owned()
 }

@@ -29,7 +29,13 @@ async fn signup_login_and_authenticated_calls() {
         })
         .await
         .expect("login");
-    assert_ne!(login.auth_token.as_deref(), Some(signup_token.as_str()));
+    assert_ne!(
+        login
+            .auth_token
+            .as_ref()
+            .map(xano_runtime::Secret::expose_secret),
+        Some(signup_token.as_str())
+    );
 
     let me = books.get_auth_me().await.expect("me");
     assert_eq!(me.email.as_deref(), Some("ada@example.com"));
@@ -57,6 +63,36 @@ async fn signup_login_and_authenticated_calls() {
     );
     books.get_books_count().await.expect("count");
     assert_eq!(fake.last("/books/count").header("authorization"), None);
+}
+
+#[tokio::test]
+async fn secrets_print_redacted_but_go_out_whole() {
+    let (fake, xano, books) = setup().await;
+    sign_in(&xano, &books).await;
+    let input = api::PostAuthLoginInput {
+        email: "ada@example.com".into(),
+        password: "correct horse".into(),
+    };
+    let login = books.post_auth_login(&input).await.expect("login");
+    let token = login.auth_token.clone().expect("a token");
+    let shown = format!("{input:?} {login:?}");
+    assert!(
+        !shown.contains("correct horse") && !shown.contains(token.expose_secret()),
+        "{shown}"
+    );
+    assert!(shown.contains("[redacted]"), "{shown}");
+    // The JSON sent keeps the password; the token works as a bearer.
+    assert_eq!(
+        fake.last("/auth/login").body,
+        RecordedBody::Json(
+            serde_json::json!({"email": "ada@example.com", "password": "correct horse"})
+        )
+    );
+    xano.session().set_token(token);
+    books
+        .get_auth_me()
+        .await
+        .expect("the token from the login authenticates");
 }
 
 #[tokio::test]
@@ -219,9 +255,9 @@ async fn multipart_uploads_reach_the_server_byte_for_byte() {
     sign_in(&xano, &books).await;
     let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
     let book = books
-        .post_books_by_book_id_cover(
+        .post_books_cover(
             1,
-            &api::PostBooksByBookIdCoverInput {
+            &api::PostBooksCoverInput {
                 image: File::from_bytes("cover.png", bytes.clone()),
                 caption: Some("First edition".into()),
             },
@@ -292,7 +328,10 @@ async fn unknown_values_and_fields_are_kept() {
         poetry.extra.get("isbn"),
         Some(&serde_json::json!("978-0-00-000000-0"))
     );
-    assert_eq!(poetry.created_at, Some(1_700_000_000_003));
+    assert_eq!(
+        poetry.created_at,
+        Some(xano_runtime::Timestamp::from_millis(1_700_000_000_003))
+    );
     // Round trip: what came in goes out unchanged.
     let again: api::GetBooksByBookIdOutput =
         serde_json::from_value(serde_json::to_value(&poetry).expect("serialize"))

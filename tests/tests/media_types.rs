@@ -31,9 +31,9 @@ async fn bodies_go_in_their_declared_media_type() {
 
     let program = "tool foo {\n  input {\n    int score\n  }\n}\n";
     media
-        .post_workspace_by_workspace_id_tool(
+        .post_workspace_tool(
             7,
-            &api::PostWorkspaceByWorkspaceIdToolInput {
+            &api::PostWorkspaceToolInput {
                 branch: Some("dev".into()),
                 body: program.into(),
             },
@@ -90,9 +90,9 @@ async fn bodies_go_in_their_declared_media_type() {
 
     // Where the spec offers XanoScript, multipart and JSON, the typed JSON wins.
     media
-        .post_workspace_by_workspace_id_apigroup(
+        .post_workspace_apigroup(
             7,
-            &api::PostWorkspaceByWorkspaceIdApigroupInput {
+            &api::PostWorkspaceApigroupInput {
                 name: "Shop".into(),
                 swagger: None,
             },

@@ -222,7 +222,9 @@ pub fn audit(input: &AuditInput<'_>) -> Vec<Finding> {
 
         if public && !is_auth_flow {
             let response_fields = op.response_field_names();
-            let secret = response_fields.iter().find(|f| is_secret_name(f));
+            let secret = response_fields
+                .iter()
+                .find(|f| crate::model::naming::is_secret_name(f));
             let personal = words
                 .iter()
                 .chain(response_fields.iter())
@@ -264,7 +266,7 @@ pub fn audit(input: &AuditInput<'_>) -> Vec<Finding> {
         }
 
         for (name, pointer, in_query) in op.parameters() {
-            if in_query && is_secret_name(&name.to_ascii_lowercase()) {
+            if in_query && crate::model::naming::is_secret_name(&name.to_ascii_lowercase()) {
                 push(
                     "secret-in-query",
                     Severity::Error,
@@ -399,24 +401,6 @@ const PAGING: [&str; 7] = [
     "page", "per_page", "perpage", "offset", "limit", "cursor", "external",
 ];
 const SIGNATURE: [&str; 5] = ["signature", "sig", "hmac", "secret", "token"];
-
-/// A password, token, secret or key by its name's words: `password`, `auth_token`,
-/// `apiKey`, `client_secret`; not `tokens` or `token_count` (LLM usage counters).
-fn is_secret_name(name: &str) -> bool {
-    let snake = crate::model::naming::ascii_snake(name);
-    let words: Vec<&str> = snake.split('_').collect();
-    let last = words.last().copied().unwrap_or_default();
-    ["password", "passwd", "secret", "token", "pin", "ssn"].contains(&last)
-        || [
-            "api_key",
-            "apikey",
-            "access_key",
-            "private_key",
-            "secret_key",
-        ]
-        .iter()
-        .any(|key| snake == *key || snake.ends_with(&format!("_{key}")))
-}
 
 fn is_owner_id(name: &str) -> bool {
     let snake = crate::model::naming::ascii_snake(name);
@@ -746,7 +730,7 @@ mod tests {
             "stripe_secret_key",
             "pin",
         ] {
-            assert!(is_secret_name(secret), "{secret}");
+            assert!(crate::model::naming::is_secret_name(secret), "{secret}");
         }
         for plain in [
             "tokens",
@@ -755,7 +739,7 @@ mod tests {
             "keyword",
             "passwords_changed_at",
         ] {
-            assert!(!is_secret_name(plain), "{plain}");
+            assert!(!crate::model::naming::is_secret_name(plain), "{plain}");
         }
         assert!(is_owner_id("user_id") && is_owner_id("ownerId") && is_owner_id("pairs_user_id"));
         assert!(!is_owner_id("book_id") && !is_owner_id("user_idx"));

@@ -82,9 +82,21 @@ impl Builder {
         self
     }
 
-    /// See [`Settings::with_derive`].
+    /// See [`Settings::with_derive`] (added to `derive` of `xano.toml`).
     pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
         self.settings.with_derive(derive);
+        self
+    }
+
+    /// See [`Settings::with_rename`] (added to `[xano.rename]` of `xano.toml`).
+    pub fn with_rename(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        self.settings.with_rename(from, to);
+        self
+    }
+
+    /// See [`Settings::with_replace`] (added to `[xano.replace]` of `xano.toml`).
+    pub fn with_replace(&mut self, name: impl Into<String>, path: impl Into<String>) -> &mut Self {
+        self.settings.with_replace(name, path);
         self
     }
 
@@ -130,13 +142,17 @@ impl Builder {
             .map(|path| RawSpec::from_path_within(path, self.limits))
             .collect::<Result<Vec<_>>>()?;
         let mut settings = self.settings.clone();
-        if self.specs.is_empty() && !self.streams_given {
-            let config = self.config_path();
-            if let Some(root) = config.parent().filter(|_| config.exists()) {
-                for stream in Project::load(root)?.config.xano.stream {
-                    settings.with_stream(stream);
-                }
+        let config = self.config_path();
+        if let Some(root) = config.parent().filter(|_| config.exists()) {
+            // xano.toml's derives, renames and replacements, then the builder's;
+            // its streams only when the builder names none.
+            let mut section = Project::load(root)?.config.xano;
+            if !self.specs.is_empty() || self.streams_given {
+                section.stream.clear();
             }
+            let mut from_config = Settings::default();
+            section.apply_to(&mut from_config);
+            settings = from_config.merged_with(&settings);
         }
         crate::generate(raws, &settings)
     }

@@ -56,16 +56,81 @@ pub struct XanoSection {
     pub realtime: Option<String>,
     /// The realtime protocol version, 1 (`/rt/`, default) or 2 (`/ws/`).
     pub realtime_version: Option<u8>,
+    /// Extra derives for the generated types, as `["Eq", "Hash"]` (see
+    /// [`crate::Settings::with_derive`]).
+    #[serde(default)]
+    pub derive: Vec<String>,
+    /// `[xano.rename]`: generated function or type name → the name wanted
+    /// (see [`crate::Settings::with_rename`]).
+    #[serde(default)]
+    pub rename: std::collections::BTreeMap<String, String>,
+    /// `[xano.replace]`: generated type name → the path of your own type
+    /// (see [`crate::Settings::with_replace`]).
+    #[serde(default)]
+    pub replace: std::collections::BTreeMap<String, String>,
+}
+
+impl XanoSection {
+    /// Adds what this section says about generation (streams, derives, renames,
+    /// replacements) to `settings`.
+    pub fn apply_to(&self, settings: &mut crate::Settings) {
+        for stream in &self.stream {
+            settings.with_stream(stream);
+        }
+        for derive in &self.derive {
+            settings.with_derive(derive);
+        }
+        for (from, to) in &self.rename {
+            settings.with_rename(from, to);
+        }
+        for (name, path) in &self.replace {
+            settings.with_replace(name, path);
+        }
+    }
 }
 
 /// A workspace given by id or by name.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum WorkspaceRef {
     /// The numeric id.
     Id(u64),
     /// The name.
     Name(String),
+}
+
+impl<'de> Deserialize<'de> for WorkspaceRef {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        struct Visitor;
+        impl serde::de::Visitor<'_> for Visitor {
+            type Value = WorkspaceRef;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a workspace id (a number, `workspace = 2`) or name (a string, `workspace = \"Bookstore\"`)")
+            }
+            fn visit_i64<E: serde::de::Error>(
+                self,
+                id: i64,
+            ) -> std::result::Result<WorkspaceRef, E> {
+                u64::try_from(id)
+                    .map(WorkspaceRef::Id)
+                    .map_err(|_| E::custom("a workspace id is a positive number"))
+            }
+            fn visit_u64<E: serde::de::Error>(
+                self,
+                id: u64,
+            ) -> std::result::Result<WorkspaceRef, E> {
+                Ok(WorkspaceRef::Id(id))
+            }
+            fn visit_str<E: serde::de::Error>(
+                self,
+                name: &str,
+            ) -> std::result::Result<WorkspaceRef, E> {
+                Ok(WorkspaceRef::Name(name.to_owned()))
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
 }
 
 /// A loaded config and the directory its relative paths are relative to.
@@ -195,5 +260,24 @@ stream = ["POST /chat"]
         assert!(err.to_string().starts_with("xano.toml:2:"), "{err}");
         let err = Config::parse("xano.toml", "[xano]\nbogus = true\n").unwrap_err();
         assert!(err.to_string().contains("xano.toml:2"), "{err}");
+        let err = Config::parse("xano.toml", "[xano]\nworkspace = true\n").unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("xano.toml:2") && shown.contains("a workspace id (a number"),
+            "{shown}"
+        );
+        assert!(!shown.contains("untagged"), "{shown}");
+    }
+
+    #[test]
+    fn derives_renames_and_replacements() {
+        let config = Config::parse(
+            "xano.toml",
+            "[xano]\nderive = [\"Eq\"]\n[xano.rename]\nBook = \"Novel\"\nget_books = \"list_books\"\n[xano.replace]\nCover = \"crate::Cover\"\n",
+        )
+        .unwrap();
+        assert_eq!(config.xano.derive, ["Eq"]);
+        assert_eq!(config.xano.rename["get_books"], "list_books");
+        assert_eq!(config.xano.replace["Cover"], "crate::Cover");
     }
 }

@@ -15,11 +15,26 @@ use quote::{format_ident, quote};
 pub fn group_module(group: &ApiGroup) -> TokenStream {
     let module = ident(&group.module);
     let body = group_items(group);
+    let allow = module_attribute();
     quote! {
+        #allow
         pub mod #module {
             #body
         }
     }
+}
+
+/// The attribute on every group module, as `write` prints it: a binary crate calls
+/// some endpoints, not all, and must not get a dead-code warning for the rest
+/// (the macro's output never gets one, so the three modes agree).
+pub const MODULE_ATTRIBUTE: &str =
+    "#[allow(dead_code, reason = \"an app calls only the endpoints it needs\")]";
+
+/// [`MODULE_ATTRIBUTE`] as tokens.
+pub fn module_attribute() -> TokenStream {
+    MODULE_ATTRIBUTE
+        .parse()
+        .expect("MODULE_ATTRIBUTE is a valid attribute")
 }
 
 /// The items of one API group's module (a file's content in directory mode).
@@ -62,6 +77,7 @@ impl Layout {
             .defs()
             .iter()
             .enumerate()
+            .filter(|(_, def)| def.replaced_by.is_none())
             .map(|(i, def)| (def.name.as_str(), TypeItem::Def(i)))
             .collect();
         for (i, endpoint) in group.endpoints.iter().enumerate() {
@@ -88,10 +104,9 @@ impl Layout {
 
     /// The type items in `range`, in module order.
     pub fn items(&self, group: &ApiGroup, range: std::ops::Range<usize>) -> TokenStream {
-        let extra = extra_derives(group);
         let defs = group.types.defs();
         let items = self.items[range].iter().map(|item| match *item {
-            TypeItem::Def(i) => type_def(&defs[i], &group.types, &extra),
+            TypeItem::Def(i) => type_def(&defs[i], &group.types),
             TypeItem::OutputAlias(i) => {
                 let endpoint = &group.endpoints[i];
                 alias(
@@ -124,8 +139,13 @@ pub fn head(group: &ApiGroup) -> TokenStream {
     }
     let module_doc = inner_doc(&module_doc);
 
-    let defs = group.types.defs();
-    let needs_serialize = defs.iter().any(derives_serialize);
+    let defs: Vec<&TypeDef> = group
+        .types
+        .defs()
+        .iter()
+        .filter(|def| def.replaced_by.is_none())
+        .collect();
+    let needs_serialize = defs.iter().any(|def| derives_serialize(def));
     let needs_deserialize = defs.iter().any(|def| match &def.kind {
         TypeKind::Struct(s) => s.role == Role::Response,
         TypeKind::Enum(_) => true,
@@ -218,7 +238,7 @@ pub fn client_impl(
 /// Whether an endpoint's Input or Output needs a `pub type` alias: not when the
 /// type already carries the name.
 fn needs_alias(name: &str, ty: &TypeRef, types: &TypeSpace) -> bool {
-    !matches!(ty, TypeRef::Named(id) if types.name(*id) == name)
+    !matches!(ty, TypeRef::Named(id) if types.name(*id) == name && types.get(*id).replaced_by.is_none())
 }
 
 /// `pub type <Name> = <type>;`, documented with the endpoint it belongs to.
@@ -476,29 +496,53 @@ fn derives_serialize(def: &TypeDef) -> bool {
     }
 }
 
-/// The user's extra derives, minus those every type already has.
-fn extra_derives(group: &ApiGroup) -> Vec<TokenStream> {
-    const BUILT_IN: [&str; 6] = [
-        "Debug",
-        "Clone",
-        "PartialEq",
-        "Default",
-        "Serialize",
-        "Deserialize",
-    ];
-    group
-        .derives
+/// The extra derives a type gets (chosen by `model`), as `, Path` tokens.
+fn extra_derives(def: &TypeDef) -> Vec<TokenStream> {
+    def.derives
         .iter()
-        .filter(|d| !BUILT_IN.contains(&d.as_str()))
         .filter_map(|d| syn::parse_str::<syn::Path>(d).ok())
         .map(|path| quote!(, #path))
         .collect()
 }
 
-fn type_def(def: &TypeDef, types: &TypeSpace, extra: &[TokenStream]) -> TokenStream {
+fn type_def(def: &TypeDef, types: &TypeSpace) -> TokenStream {
+    let extra = extra_derives(def);
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(def, s, types, extra),
-        TypeKind::Enum(e) => enum_def(def, e, extra),
+        TypeKind::Struct(s) => struct_def(def, s, types, &extra),
+        TypeKind::Enum(e) => enum_def(def, e, &extra),
+    }
+}
+
+/// A type's rustdoc: the spec's description, then which endpoints use it.
+fn type_doc(def: &TypeDef) -> TokenStream {
+    let mut text = String::new();
+    if let Some(description) = &def.doc {
+        text.push_str(description);
+        text.push_str("\n\n");
+    }
+    let what = match &def.kind {
+        TypeKind::Struct(s) if s.role == Role::Request => "Sent to",
+        TypeKind::Struct(_) => "Returned by",
+        TypeKind::Enum(_) => "Used by",
+    };
+    text.push_str(&format!("{what} {}.", endpoint_list(&def.used_by)));
+    if let TypeKind::Enum(e) = &def.kind {
+        text.push_str(&format!(
+            " A value the spec does not list arrives as `{}(…)`.",
+            e.catch_all
+        ));
+    }
+    doc(&text)
+}
+
+/// `` `GET /a` ``, `` `GET /a` and `POST /b` ``, `` `GET /a`, `POST /b` and 4 more ``.
+fn endpoint_list(endpoints: &[String]) -> String {
+    match endpoints {
+        [] => "no endpoint".to_owned(),
+        [one] => one.clone(),
+        [first, second] => format!("{first} and {second}"),
+        [first, second, third] => format!("{first}, {second} and {third}"),
+        [first, second, rest @ ..] => format!("{first}, {second} and {} more", rest.len()),
     }
 }
 
@@ -509,7 +553,7 @@ fn struct_def(
     extra: &[TokenStream],
 ) -> TokenStream {
     let name = ident(&def.name);
-    let type_doc = def.doc.as_deref().map(doc);
+    let type_doc = type_doc(def);
     let has_body = s
         .fields
         .iter()
@@ -581,7 +625,7 @@ fn struct_field(
     serde: bool,
     types: &TypeSpace,
 ) -> TokenStream {
-    let field_doc = field.doc.as_deref().map(doc);
+    let field_doc = doc(&field_doc_text(field, role));
     let name = ident(&field.ident);
     let ty = type_tokens(&field.ty, types);
     if !serde {
@@ -612,19 +656,55 @@ fn struct_field(
     }
 }
 
+/// A field's rustdoc: the spec's description (and Xano's default), or else
+/// which wire field it is and how an input is sent.
+fn field_doc_text(field: &Field, role: Role) -> String {
+    let wire = field.name.replace('`', "'");
+    let generated = match (role, field.location) {
+        (Role::Response, _) => format!("The `{wire}` field."),
+        (Role::Request, Location::WholeBody) => "The request body.".to_owned(),
+        (Role::Request, location) => {
+            let kind = match location {
+                Location::Query => "query input",
+                Location::Header => "header",
+                _ => "input",
+            };
+            let optional = matches!(field.ty, TypeRef::Option(_));
+            let how = match (field.skip_if_none, optional) {
+                (true, _) => "optional: left out when `None`",
+                (false, true) => "required: `None` is sent as `null`",
+                (false, false) => "required",
+            };
+            format!("The `{wire}` {kind} ({how}).")
+        }
+    };
+    match &field.doc {
+        // A description that is only Xano's default note still needs the field.
+        Some(text) if text.starts_with("Xano default:") => format!("{generated}\n\n{text}"),
+        Some(text) => text.clone(),
+        None => generated,
+    }
+}
+
 fn enum_def(def: &TypeDef, e: &EnumDef, extra: &[TokenStream]) -> TokenStream {
     let name = ident(&def.name);
-    let type_doc = def.doc.as_deref().map(doc);
+    let type_doc = type_doc(def);
+    let variant_docs: Vec<TokenStream> = e
+        .variants
+        .iter()
+        .map(|v| doc(&format!("`{}`.", v.value.replace('`', "'"))))
+        .collect();
     let variants: Vec<Ident> = e.variants.iter().map(|v| ident(&v.ident)).collect();
     let values: Vec<&str> = e.variants.iter().map(|v| v.value.as_str()).collect();
+    let other = ident(&e.catch_all);
     quote! {
         #type_doc
         #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize #(#extra)*)]
         #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
         pub enum #name {
-            #(#variants,)*
+            #(#variant_docs #variants,)*
             /// A value this client does not know (yet).
-            Other(String),
+            #other(String),
         }
 
         impl #name {
@@ -632,7 +712,7 @@ fn enum_def(def: &TypeDef, e: &EnumDef, extra: &[TokenStream]) -> TokenStream {
             pub fn as_str(&self) -> &str {
                 match self {
                     #(Self::#variants => #values,)*
-                    Self::Other(value) => value,
+                    Self::#other(value) => value,
                 }
             }
         }
@@ -641,7 +721,7 @@ fn enum_def(def: &TypeDef, e: &EnumDef, extra: &[TokenStream]) -> TokenStream {
             fn from(value: String) -> Self {
                 match value.as_str() {
                     #(#values => Self::#variants,)*
-                    _ => Self::Other(value),
+                    _ => Self::#other(value),
                 }
             }
         }
@@ -649,7 +729,7 @@ fn enum_def(def: &TypeDef, e: &EnumDef, extra: &[TokenStream]) -> TokenStream {
         impl From<#name> for String {
             fn from(value: #name) -> Self {
                 match value {
-                    #name::Other(value) => value,
+                    #name::#other(value) => value,
                     known => known.as_str().to_owned(),
                 }
             }
@@ -666,6 +746,8 @@ fn type_tokens(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
         TypeRef::Json => quote!(xano_runtime::Json),
         TypeRef::File => quote!(xano_runtime::File),
         TypeRef::Bytes => quote!(xano_runtime::Bytes),
+        TypeRef::Secret => quote!(xano_runtime::Secret),
+        TypeRef::Timestamp => quote!(xano_runtime::Timestamp),
         TypeRef::Vec(inner) => {
             let inner = type_tokens(inner, types);
             quote!(Vec<#inner>)
@@ -678,10 +760,15 @@ fn type_tokens(ty: &TypeRef, types: &TypeSpace) -> TokenStream {
             let inner = type_tokens(inner, types);
             quote!(xano_runtime::Page<#inner>)
         }
-        TypeRef::Named(id) => {
-            let name = ident(types.name(*id));
-            quote!(#name)
-        }
+        TypeRef::Named(id) => match &types.get(*id).replaced_by {
+            Some(path) => syn::parse_str::<syn::Type>(path)
+                .map(|ty| quote!(#ty))
+                .unwrap_or_else(|_| quote!(xano_runtime::Json)),
+            None => {
+                let name = ident(types.name(*id));
+                quote!(#name)
+            }
+        },
     }
 }
 

@@ -55,6 +55,8 @@ pub struct Settings {
     module_names: Vec<(String, String)>,
     derives: Vec<String>,
     stream: Vec<String>,
+    renames: Vec<model::customize::Rename>,
+    replacements: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -69,11 +71,34 @@ impl Settings {
         self
     }
 
-    /// Adds a derive (a path such as `Eq`, `Hash` or `schemars::JsonSchema`) to every
-    /// generated struct and enum. Default: none beyond `Debug`, `Clone`, `PartialEq`
-    /// and serde's. Types that cannot have it (a float field and `Eq`) fail to compile.
+    /// Adds a derive (a path such as `Eq`, `Hash` or `schemars::JsonSchema`) to the
+    /// generated structs and enums. Default: none beyond `Debug`, `Clone`,
+    /// `PartialEq` (enums: `Eq`, `Hash`) and serde's. A standard derive goes only
+    /// where it can hold (no `Eq` on a type holding an `f64`, no `Hash` on one
+    /// holding JSON); the others are listed in a warning. Other derives go on
+    /// every type.
     pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
         self.derives.push(derive.into());
+        self
+    }
+
+    /// Renames a generated function (`get_books_by_book_id` → `book`) or type
+    /// (`Book` → `Novel`; an alias such as `PostBooksOutput` renames the alias).
+    /// A name that matches nothing is an error.
+    pub fn with_rename(&mut self, from: impl Into<String>, to: impl Into<String>) -> &mut Self {
+        self.renames.push(model::customize::Rename {
+            from: from.into(),
+            to: to.into(),
+        });
+        self
+    }
+
+    /// Uses your own type (a path such as `crate::model::Book`) instead of the
+    /// generated type `name` (or the type an alias such as `GetBooksByBookIdOutput`
+    /// names): it is not generated, and everything that used it uses yours. Your
+    /// type must serialize and deserialize as the generated one would.
+    pub fn with_replace(&mut self, name: impl Into<String>, path: impl Into<String>) -> &mut Self {
+        self.replacements.push((name.into(), path.into()));
         self
     }
 
@@ -83,6 +108,22 @@ impl Settings {
     pub fn with_stream(&mut self, endpoint: impl Into<String>) -> &mut Self {
         self.stream.push(endpoint.into());
         self
+    }
+
+    /// These settings, then `later`'s (module names, derives, streams, renames and
+    /// replacements of both).
+    pub fn merged_with(&self, later: &Settings) -> Settings {
+        let mut merged = self.clone();
+        merged
+            .module_names
+            .extend(later.module_names.iter().cloned());
+        merged.derives.extend(later.derives.iter().cloned());
+        merged.stream.extend(later.stream.iter().cloned());
+        merged.renames.extend(later.renames.iter().cloned());
+        merged
+            .replacements
+            .extend(later.replacements.iter().cloned());
+        merged
     }
 
     /// The streaming endpoints as (method, path).
@@ -182,6 +223,7 @@ fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation>
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
     let mut modules = model::naming::UniqueNames::default();
+    let mut customized = std::collections::HashSet::new();
     for mut raw in specs {
         let mut json = std::mem::take(&mut raw.json);
         let spec_notes = normalize::normalize(&mut json);
@@ -201,10 +243,29 @@ fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation>
         let mut group = model::build(&raw.origin, &openapi, &raw.sha256, &options)?;
         drop(openapi);
         group.module = modules.claim(&group.module, "_");
-        group.derives = settings.derives.clone();
+        let found = model::customize::apply(&mut group, &settings.renames, &settings.replacements)
+            .map_err(|message| Error::Config {
+                file: raw.origin.clone(),
+                message,
+            })?;
+        customized.extend(found);
+        model::apply_derives(&mut group, &settings.derives);
 
         notes.push((raw.origin.clone(), spec_notes));
         groups.push(group);
+    }
+    let wanted = settings
+        .renames
+        .iter()
+        .map(|r| r.from.as_str())
+        .chain(settings.replacements.iter().map(|(name, _)| name.as_str()));
+    for name in wanted {
+        if !customized.contains(name) {
+            return Err(Error::Config {
+                file: "rename/replace".into(),
+                message: unknown_name(name, &groups),
+            });
+        }
     }
     for (method, path) in &streams {
         let found = groups
@@ -219,6 +280,64 @@ fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation>
         }
     }
     Ok(Generation { groups, notes })
+}
+
+/// Why a rename or replacement matched nothing, with the nearest names.
+fn unknown_name(name: &str, groups: &[ApiGroup]) -> String {
+    let functions = groups
+        .iter()
+        .flat_map(|g| g.endpoints.iter().map(|e| e.fn_name.clone()));
+    let types = groups
+        .iter()
+        .flat_map(|g| g.types.defs().iter().map(|d| d.name.clone()));
+    let aliases = groups.iter().flat_map(|g| {
+        g.endpoints.iter().flat_map(|e| {
+            std::iter::once(e.output_name.clone()).chain(e.input.iter().map(|i| i.name.clone()))
+        })
+    });
+    let lower = name.to_ascii_lowercase();
+    let mut near: Vec<String> = functions
+        .chain(types)
+        .chain(aliases)
+        .filter(|candidate| {
+            let candidate = candidate.to_ascii_lowercase();
+            candidate.contains(&lower)
+                || lower.contains(&candidate)
+                || edit_distance(&candidate, &lower) <= 2
+        })
+        .collect();
+    near.sort();
+    near.dedup();
+    near.truncate(6);
+    if near.is_empty() {
+        format!("`{name}` is not a generated function, type or alias")
+    } else {
+        format!(
+            "`{name}` is not a generated function, type or alias; did you mean {}?",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }
+}
+
+/// Levenshtein distance, for "did you mean".
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = (previous + usize::from(ca != *cb))
+                .min(row[j] + 1)
+                .min(current + 1);
+            previous = current;
+        }
+    }
+    row[b.len()]
 }
 
 impl Generation {
@@ -260,7 +379,8 @@ impl Generation {
                 source,
             ));
             let module = emit::ident(&group.module);
-            mods.push(quote!(pub mod #module;));
+            let allow = emit::module_attribute();
+            mods.push(quote!(#allow pub mod #module;));
         }
         let specs: Vec<(&str, &str)> = self
             .groups

@@ -7,6 +7,11 @@
 //! generate!(specs = ["specs/auth.json", "specs/shop.json"]);
 //! generate!(spec = "specs/chat.json", stream = ["POST /chat"]);
 //! generate!(spec = "specs/huge.json", max_spec_size = "64M", max_depth = 256);
+//! generate!(
+//!     spec = "specs/shop.json",
+//!     rename = { Book = "Novel", get_books = "list_books" },
+//!     replace = { Cover = "crate::model::Cover" },
+//! );
 //! ```
 
 use crate::{Limits, RawSpec, Settings};
@@ -15,7 +20,7 @@ use quote::quote;
 use std::path::Path;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Ident, LitInt, LitStr, Token, bracketed};
+use syn::{Ident, LitInt, LitStr, Token, braced, bracketed};
 
 /// Parsed macro arguments.
 pub struct MacroInput {
@@ -25,6 +30,8 @@ pub struct MacroInput {
     stream: Vec<LitStr>,
     max_spec_size: Option<LitStr>,
     max_depth: Option<LitInt>,
+    renames: Vec<(Ident, LitStr)>,
+    replacements: Vec<(Ident, LitStr)>,
 }
 
 impl std::fmt::Debug for MacroInput {
@@ -40,6 +47,8 @@ impl std::fmt::Debug for MacroInput {
                 &self.max_spec_size.as_ref().map(LitStr::value),
             )
             .field("max_depth", &self.max_depth.as_ref().map(LitInt::to_string))
+            .field("renames", &pairs(&self.renames))
+            .field("replacements", &pairs(&self.replacements))
             .finish()
     }
 }
@@ -69,6 +78,12 @@ impl Parse for MacroInput {
                 "module" => parsed.module = Some(string(input, "module", "a module name string")?),
                 "derives" => parsed.derives.extend(strings(input, "derives")?),
                 "stream" => parsed.stream.extend(strings(input, "stream")?),
+                "rename" => parsed.renames.extend(map(input, "rename", "\"new_name\"")?),
+                "replace" => {
+                    parsed
+                        .replacements
+                        .extend(map(input, "replace", "\"crate::path::Type\"")?)
+                }
                 "max_spec_size" => {
                     parsed.max_spec_size = Some(string(
                         input,
@@ -85,7 +100,7 @@ impl Parse for MacroInput {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`, `max_spec_size`, `max_depth`"
+                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`, `rename`, `replace`, `max_spec_size`, `max_depth`"
                         ),
                     ));
                 }
@@ -128,6 +143,39 @@ fn strings(input: ParseStream<'_>, key: &str) -> syn::Result<Vec<LitStr>> {
     Ok(list.into_iter().collect())
 }
 
+/// `{ Name = "value", … }`.
+fn map(input: ParseStream<'_>, key: &str, value: &str) -> syn::Result<Vec<(Ident, LitStr)>> {
+    let content;
+    braced!(content in input);
+    let mut pairs = Vec::new();
+    while !content.is_empty() {
+        let name = content.call(syn::ext::IdentExt::parse_any)?;
+        content.parse::<Token![=]>().map_err(|err| {
+            syn::Error::new(
+                err.span(),
+                format!("`{key}` takes `{{ Name = {value}, … }}`"),
+            )
+        })?;
+        let target: LitStr = content.parse().map_err(|err| {
+            syn::Error::new(
+                err.span(),
+                format!("`{key}` takes `{{ Name = {value}, … }}`"),
+            )
+        })?;
+        pairs.push((name, target));
+        if !content.is_empty() {
+            content.parse::<Token![,]>()?;
+        }
+    }
+    Ok(pairs)
+}
+
+fn pairs(list: &[(Ident, LitStr)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(name, value)| (name.to_string(), value.value()))
+        .collect()
+}
+
 impl MacroInput {
     fn empty() -> Self {
         MacroInput {
@@ -137,6 +185,8 @@ impl MacroInput {
             stream: Vec::new(),
             max_spec_size: None,
             max_depth: None,
+            renames: Vec::new(),
+            replacements: Vec::new(),
         }
     }
 
@@ -167,6 +217,12 @@ impl MacroInput {
         }
         for stream in &self.stream {
             settings.with_stream(stream.value());
+        }
+        for (from, to) in &self.renames {
+            settings.with_rename(from.to_string(), to.value());
+        }
+        for (name, path) in &self.replacements {
+            settings.with_replace(name.to_string(), path.value());
         }
         settings
     }
@@ -201,13 +257,21 @@ impl MacroInput {
             raws.push(raw);
         }
         let generation = crate::generate(raws, &self.settings(base)).map_err(|err| {
-            // Point at the spec the error is about.
+            // Point at the spec, or the rename or replacement, the error is about.
             let text = err.to_string();
+            let named = self
+                .renames
+                .iter()
+                .chain(&self.replacements)
+                .find(|(name, _)| text.contains(&format!("`{name}`")))
+                .map(|(name, _)| name.span());
             let span = self
                 .specs
                 .iter()
                 .find(|spec| text.contains(&base.join(spec.value()).display().to_string()))
-                .map_or(Span::call_site(), LitStr::span);
+                .map(LitStr::span)
+                .or(named)
+                .unwrap_or_else(Span::call_site);
             syn::Error::new(span, text)
         })?;
         let modules = generation.tokens();
@@ -239,6 +303,20 @@ mod tests {
         assert_eq!(keyed.module.unwrap().value(), "auth");
         let many = parse(quote!(specs = ["a.json", "b.json"],)).unwrap();
         assert_eq!(many.specs.len(), 2);
+        let renamed = parse(quote!(
+            spec = "a.json",
+            rename = { Book = "Novel", get_books = "list_books" },
+            replace = { Cover = "crate::Cover" }
+        ))
+        .unwrap();
+        assert_eq!(
+            pairs(&renamed.renames),
+            [
+                ("Book".to_owned(), "Novel".to_owned()),
+                ("get_books".to_owned(), "list_books".to_owned())
+            ]
+        );
+        assert_eq!(pairs(&renamed.replacements).len(), 1);
     }
 
     #[test]

@@ -205,7 +205,7 @@ fn main() -> ExitCode {
 }
 
 fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
-    let mut streams = args.streams.clone();
+    let mut settings = Settings::default();
     let (specs, out) = if args.specs.is_empty() {
         let cwd = std::env::current_dir().map_err(|source| Error::Read {
             path: PathBuf::from("."),
@@ -220,9 +220,11 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             });
         }
         let project = Project::load(&cwd)?;
-        if streams.is_empty() {
-            streams = project.config.xano.stream.clone();
+        let mut section = project.config.xano.clone();
+        if !args.streams.is_empty() {
+            section.stream.clear();
         }
+        section.apply_to(&mut settings);
         let files = project
             .spec_files()?
             .into_iter()
@@ -244,11 +246,10 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         })
     };
     let raws = load_all(&specs, args.limits.limits())?;
-    let mut settings = Settings::default();
     for derive in &args.derives {
         settings.with_derive(derive);
     }
-    for stream in &streams {
+    for stream in &args.streams {
         settings.with_stream(stream);
     }
     let generation = xano_codegen::generate(raws, &settings)?;

@@ -718,8 +718,7 @@ fn operation_ids(
     };
     let mut sorted: Vec<&String> = paths.keys().collect();
     sorted.sort();
-    let mut names = crate::model::naming::UniqueNames::default();
-    names.reserve(["new"]);
+    let mut operations: Vec<(&'static str, &str)> = Vec::new();
     for path in sorted {
         let Some(Value::Object(item)) = paths.get(path) else {
             continue;
@@ -731,13 +730,18 @@ fn operation_ids(
                 .copied()
                 .unwrap_or("get");
             if item.contains_key(key) {
-                let id = names.claim(
-                    &crate::model::naming::operation_name(method.as_str(), path),
-                    "_",
-                );
-                ids.insert((path.clone(), key), id);
+                operations.push((key, path.as_str()));
             }
         }
+    }
+    let names = crate::model::naming::operation_names(
+        &operations
+            .iter()
+            .map(|(method, path)| (*method, *path))
+            .collect::<Vec<_>>(),
+    );
+    for ((method, path), name) in operations.into_iter().zip(names) {
+        ids.insert((path.to_owned(), method), name);
     }
     ids
 }

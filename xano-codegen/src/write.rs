@@ -54,6 +54,8 @@ pub fn format_groups(
     let mut texts = texts.iter();
     for (group, plan) in groups.iter().zip(&plans) {
         if wrapping == Wrapping::Module {
+            body.push_str(emit::MODULE_ATTRIBUTE);
+            body.push('\n');
             body.push_str(&format!("pub mod {} {{\n", emit::ident(&group.module)));
         }
         for text in texts.by_ref().take(plan.parts.len()) {

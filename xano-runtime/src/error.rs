@@ -198,26 +198,56 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     out
 }
 
-/// Whether a field name names a credential: its value is a secret wherever it
-/// appears (`authToken`, `refresh_token`, `password`, `api_key`, `client_secret`).
+/// Whether a field name names a credential by its words (`password`,
+/// `authToken`, `refresh_token`, `apiKey`, `client_secret`, `pin`), not merely
+/// containing one (`tokens` and `token_count` are LLM usage counters). The same
+/// rule types generated fields as [`Secret`](crate::Secret).
 pub fn is_credential_name(name: &str) -> bool {
-    let folded: String = name
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric())
-        .map(|c| c.to_ascii_lowercase())
-        .collect();
-    const PARTS: [&str; 9] = [
-        "token",
-        "password",
-        "passwd",
-        "secret",
-        "apikey",
-        "authorization",
-        "credential",
-        "privatekey",
-        "accesskey",
-    ];
-    PARTS.iter().any(|part| folded.contains(part))
+    let words = snake_words(name);
+    let snake = words.join("_");
+    let last = words.last().map(String::as_str).unwrap_or_default();
+    ["password", "passwd", "secret", "token", "pin", "ssn"].contains(&last)
+        || [
+            "api_key",
+            "apikey",
+            "access_key",
+            "private_key",
+            "secret_key",
+        ]
+        .iter()
+        .any(|key| snake == *key || snake.ends_with(&format!("_{key}")))
+}
+
+/// The lower-case words of an identifier-like name: `authToken` → `auth`,
+/// `token`; `APIKey` → `api`, `key`; `client-secret` → `client`, `secret`.
+fn snake_words(name: &str) -> Vec<String> {
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut word = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_ascii_alphanumeric() {
+            if !word.is_empty() {
+                words.push(std::mem::take(&mut word));
+            }
+            continue;
+        }
+        let previous = i.checked_sub(1).map(|p| chars[p]);
+        let next = chars.get(i + 1);
+        let boundary = c.is_ascii_uppercase()
+            && previous.is_some_and(|p| {
+                p.is_ascii_lowercase()
+                    || p.is_ascii_digit()
+                    || (p.is_ascii_uppercase() && next.is_some_and(|n| n.is_ascii_lowercase()))
+            });
+        if boundary && !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+        word.push(c.to_ascii_lowercase());
+    }
+    if !word.is_empty() {
+        words.push(word);
+    }
+    words
 }
 
 /// JSON text with the string values of credential-named keys replaced. Tolerant
@@ -343,7 +373,17 @@ mod tests {
         let mut long = br#"{"authToken":""#.to_vec();
         long.extend(std::iter::repeat_n(b'x', 5000));
         assert!(!super::excerpt(&long).contains("xxx"));
-        assert!(super::is_credential_name("authToken") && super::is_credential_name("PASSWORD"));
-        assert!(!super::is_credential_name("author_id") && !super::is_credential_name("photo"));
+        for credential in [
+            "authToken",
+            "PASSWORD",
+            "refresh_token",
+            "APIKey",
+            "client-secret",
+        ] {
+            assert!(super::is_credential_name(credential), "{credential}");
+        }
+        for plain in ["author_id", "photo", "tokens", "token_count", "keyword"] {
+            assert!(!super::is_credential_name(plain), "{plain}");
+        }
     }
 }

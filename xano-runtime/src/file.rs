@@ -7,7 +7,7 @@ use std::path::Path;
 /// A file for a Xano file input: its bytes, a file name and a MIME type.
 ///
 /// Any endpoint with a file input is sent as `multipart/form-data`.
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq, Hash)]
 pub struct File {
     bytes: Bytes,
     name: String,

@@ -30,8 +30,10 @@ pub mod realtime;
 mod refresh;
 mod request;
 mod retry;
+mod secret;
 mod session;
 pub mod stream;
+mod timestamp;
 mod transport;
 
 pub use bytes::Bytes;
@@ -49,8 +51,10 @@ pub use refresh::RefreshFuture;
 pub use request::RequestBuilder;
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
+pub use secret::Secret;
 pub use session::{Credentials, Session};
 pub use stream::{Event, EventData, EventStream};
+pub use timestamp::Timestamp;
 pub use transport::{TransportError, TransportKind};
 
 /// The HTTP client underneath, for hooks (`before_request` gets a `reqwest::Request`)

@@ -12,7 +12,7 @@ use std::future::Future;
 ///
 /// Every field but `items` is optional (Xano marks none required); `nextPage` is
 /// `None` on the last page.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Page<T> {
     /// How many items this page holds.

@@ -56,17 +56,17 @@ pub struct Credentials {
 
 impl Credentials {
     /// Just the bearer token.
-    pub fn new(token: impl Into<String>) -> Self {
+    pub fn new(token: impl Into<crate::Secret>) -> Self {
         Credentials {
-            token: SecretString::from(token.into()),
+            token: SecretString::from(token.into().expose_secret()),
             refresh_token: None,
             metadata: None,
         }
     }
 
     /// Adds the refresh token your app's refresh endpoint takes.
-    pub fn refresh_token(mut self, token: impl Into<String>) -> Self {
-        self.refresh_token = Some(SecretString::from(token.into()));
+    pub fn refresh_token(mut self, token: impl Into<crate::Secret>) -> Self {
+        self.refresh_token = Some(SecretString::from(token.into().expose_secret()));
         self
     }
 
@@ -91,9 +91,12 @@ impl fmt::Debug for Credentials {
 }
 
 impl Session {
-    /// Signs in with a bearer token (keeping any refresh token and user).
-    pub fn set_token(&self, token: impl Into<String>) {
-        self.update(|state| state.token = Some(SecretString::from(token.into())));
+    /// Signs in with a bearer token (keeping any refresh token and user): a
+    /// `String`, a `&str` or a generated [`Secret`](crate::Secret) field such as
+    /// a login's `auth_token`.
+    pub fn set_token(&self, token: impl Into<crate::Secret>) {
+        let token = token.into();
+        self.update(|state| state.token = Some(SecretString::from(token.expose_secret())));
     }
 
     /// Signs in with a token set (replacing refresh token and metadata).

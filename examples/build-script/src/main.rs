@@ -1,6 +1,13 @@
-//! Calls the fake Xano through the client that `build.rs` generated.
+//! Calls the fake Xano through the client that `build.rs` generated, compiled in
+//! this binary itself under `deny(warnings)` (it calls two endpoints of fifteen).
 
-use example_build_script::bookstore as api;
+#![deny(warnings)]
+
+mod xano {
+    include!(concat!(env!("OUT_DIR"), "/xano.rs"));
+}
+
+use xano::bookstore as api;
 
 #[tokio::main]
 async fn main() -> Result<(), xano_runtime::Error> {

@@ -8,9 +8,17 @@
 //! and CI keeps it fresh with `--check`. This program starts the bundled fake Xano
 //! on 127.0.0.1 and walks the usual flow: sign up, call an authenticated endpoint,
 //! read a paged list, upload a file, and handle a Xano error.
+//!
+//! The binary compiles the generated file itself (not through the library), under
+//! `deny(warnings)`: a binary calls only some endpoints, and the rest must not
+//! raise dead-code warnings.
 
-use example_cli::generated::bookstore as api;
+#![deny(warnings)]
+
+mod generated;
+
 use futures::StreamExt as _;
+use generated::bookstore as api;
 
 #[tokio::main]
 async fn main() -> Result<(), xano_runtime::Error> {
@@ -67,9 +75,9 @@ async fn main() -> Result<(), xano_runtime::Error> {
 
     let cover = xano_runtime::File::from_bytes("cover.png", vec![0x89, b'P', b'N', b'G']);
     let book = books
-        .post_books_by_book_id_cover(
+        .post_books_cover(
             1,
-            &api::PostBooksByBookIdCoverInput {
+            &api::PostBooksCoverInput {
                 image: cover,
                 caption: Some("First edition".into()),
             },

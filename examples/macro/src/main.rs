@@ -1,6 +1,9 @@
-//! Calls the fake Xano through the client that `generate!` expanded.
+//! Calls the fake Xano through the client that `generate!` expanded in this
+//! binary itself, under `deny(warnings)` (it calls one endpoint of fifteen).
 
-use example_macro::shop;
+#![deny(warnings)]
+
+xano_codegen_macros::generate!(spec = "../specs/bookstore.json", module = "shop");
 
 #[tokio::main]
 async fn main() -> Result<(), xano_runtime::Error> {

@@ -81,7 +81,7 @@ impl<'a> Builder<'a> {
             };
             fields.push(request_field(
                 &data.name,
-                ty,
+                super::schemas::secret_by_name(&data.name, ty),
                 data.required,
                 nullable,
                 location,
@@ -168,9 +168,9 @@ impl<'a> Builder<'a> {
                     role: Role::Request,
                     fields,
                 });
-                let hint = NameHint::Root {
-                    name: input_name.clone(),
-                    primary: true,
+                let hint = NameHint::SharedInput {
+                    segments: literal_segments(path),
+                    fallback: input_name.clone(),
                 };
                 let id = self.types.intern(input_use, kind, None, hint);
                 Some(Input {
@@ -184,6 +184,27 @@ impl<'a> Builder<'a> {
 
         let output_name = format!("{type_prefix}Output");
         let output = self.output(operation, &op_pointer, &output_name)?;
+        if let Some((entity, weight)) = entity_of(method, path, &output) {
+            let item = match &output {
+                TypeRef::Page(item) | TypeRef::Vec(item) => item.as_ref(),
+                other => other,
+            };
+            let item = match item {
+                TypeRef::Option(inner) => inner.as_ref(),
+                other => other,
+            };
+            if let TypeRef::Named(id) = item
+                && matches!(self.types.get(*id).kind, TypeKind::Struct(_))
+            {
+                self.types.add_hint(
+                    *id,
+                    NameHint::Entity {
+                        name: entity,
+                        weight,
+                    },
+                );
+            }
+        }
 
         Ok(Endpoint {
             doc: endpoint_doc(operation),
@@ -348,6 +369,7 @@ impl<'a> Builder<'a> {
                 hint: nested_hint(input_use, name),
             };
             let (ty, nullable) = self.schema_ref(property, &prop_at, ctx)?;
+            let ty = super::schemas::secret_by_name(name, ty);
             let doc = self.property_doc(property, Role::Request);
             // Xano marks every file input nullable, required or not.
             let file = ty == TypeRef::File;
@@ -433,6 +455,42 @@ impl<'a> Builder<'a> {
         };
         let (ty, nullable) = self.schema_ref(schema, &at, ctx)?;
         Ok(if nullable { ty.optional() } else { ty })
+    }
+}
+
+/// The literal (non-parameter) segments of a path, snake_cased.
+fn literal_segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty() && !s.starts_with('{'))
+        .map(super::naming::ascii_snake)
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+/// The entity an endpoint's output is, by its path, and how sure that is:
+/// `GET /books/{book_id}` and a list from `GET /books` are `Book` (3); what
+/// `POST /books` returns is likely `Book` (2); `GET /auth/me` is Xano's `User`
+/// record (3). Action endpoints (`/auth/login`, `/chat`) name nothing.
+fn entity_of(method: HttpMethod, path: &str, output: &TypeRef) -> Option<(String, u8)> {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let last = *segments.last()?;
+    if last.starts_with('{') {
+        let resource = segments.iter().rev().find(|s| !s.starts_with('{'))?;
+        return Some((super::naming::singular_word(resource)?, 3));
+    }
+    let resource = super::naming::ascii_snake(last);
+    if resource == "me" {
+        return Some(("User".into(), 3));
+    }
+    let list = matches!(output, TypeRef::Page(_) | TypeRef::Vec(_));
+    let plural = super::naming::singular_word(last)
+        .is_some_and(|singular| super::naming::ascii_snake(&singular) != resource);
+    match method {
+        HttpMethod::Get if list => Some((super::naming::singular_word(last)?, 3)),
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch if plural && !list => {
+            Some((super::naming::singular_word(last)?, 2))
+        }
+        _ => None,
     }
 }
 

@@ -4,16 +4,19 @@
 //! body encoding a call uses, and the deduplicated, named types. `emit` only
 //! spells these decisions as tokens.
 
+pub mod customize;
+mod derives;
 mod docs;
 mod endpoints;
 pub mod naming;
 mod schemas;
+mod type_names;
 pub mod types;
 
 use crate::error::{Error, Result, pointer};
 use crate::normalize::Note;
 pub use docs::plain_text;
-use naming::{UniqueNames, operation_name, pascal_ident, snake_ident};
+use naming::{UniqueNames, pascal_ident, snake_ident};
 use openapiv3::{OpenAPI, Operation, ReferenceOr};
 pub use types::{
     EnumDef, Field, Location, NameHint, Role, StructDef, TypeDef, TypeId, TypeKind, TypeRef,
@@ -216,6 +219,47 @@ pub struct ModelOptions {
     pub streams: Vec<(HttpMethod, String)>,
 }
 
+/// Records, on every type, the endpoints that take or return it.
+fn record_usage(endpoints: &[Endpoint], types: &mut TypeSpace) {
+    fn reach(ty: &TypeRef, types: &TypeSpace, seen: &mut Vec<TypeId>) {
+        match ty {
+            TypeRef::Vec(inner) | TypeRef::Option(inner) | TypeRef::Page(inner) => {
+                reach(inner, types, seen)
+            }
+            TypeRef::Named(id) if !seen.contains(id) => {
+                seen.push(*id);
+                if let TypeKind::Struct(def) = &types.get(*id).kind {
+                    for field in &def.fields {
+                        reach(&field.ty, types, seen);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for endpoint in endpoints {
+        let label = format!("`{} {}`", endpoint.method.as_str(), endpoint.path);
+        let mut seen = Vec::new();
+        reach(&endpoint.output, types, &mut seen);
+        if let Some(input) = &endpoint.input {
+            reach(&input.ty, types, &mut seen);
+        }
+        for id in seen {
+            let used_by = &mut types.defs_mut()[id.0].used_by;
+            if !used_by.contains(&label) {
+                used_by.push(label.clone());
+            }
+        }
+    }
+}
+
+/// Gives the types of `group` the requested derives they can have (see
+/// `derives`), noting the types that cannot.
+pub fn apply_derives(group: &mut ApiGroup, requested: &[String]) {
+    let notes = derives::apply(group, requested);
+    group.warnings.extend(notes);
+}
+
 /// Xano marks protected endpoints `security: [{"bearerAuth": []}]` and public ones
 /// `security: []`; `[{}]` (auth optional) counts as public.
 pub fn requires_auth(spec: &OpenAPI, operation: &Operation) -> bool {
@@ -245,15 +289,11 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         ref_stack: Vec::new(),
     };
     let (origin, base_path) = builder.server();
-    let mut endpoints = Vec::new();
-    let mut fn_names = UniqueNames::default();
-    // `new` is the group client's constructor.
-    fn_names.reserve(["new"]);
-
     let mut paths: Vec<(&String, &ReferenceOr<openapiv3::PathItem>)> =
         spec.paths.paths.iter().collect();
     paths.sort_by(|a, b| a.0.cmp(b.0));
-    for (path, item) in paths {
+    let mut operations = Vec::new();
+    for (path, item) in &paths {
         let item_pointer = pointer(["paths", path.as_str()]);
         let item = match item {
             ReferenceOr::Item(item) => item,
@@ -263,12 +303,25 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         };
         for method in HttpMethod::ALL {
             if let Some(operation) = method.operation(item) {
-                let op_pointer = format!("{item_pointer}/{}", method.as_str().to_ascii_lowercase());
-                let fn_name = fn_names.claim(&operation_name(method.as_str(), path), "_");
-                endpoints
-                    .push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
+                operations.push((method, path.as_str(), item, operation, item_pointer.clone()));
             }
         }
+    }
+    let names = naming::operation_names(
+        &operations
+            .iter()
+            .map(|(method, path, ..)| (method.as_str(), *path))
+            .collect::<Vec<_>>(),
+    );
+    let mut fn_names = UniqueNames::default();
+    fn_names.reserve(["new"]);
+    fn_names.reserve(names.iter().map(String::as_str));
+    let mut endpoints = Vec::with_capacity(operations.len());
+    for ((method, path, item, operation, item_pointer), fn_name) in
+        operations.into_iter().zip(names)
+    {
+        let op_pointer = format!("{item_pointer}/{}", method.as_str().to_ascii_lowercase());
+        endpoints.push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
     }
     // Stream functions are named after every endpoint has its name, so they never
     // take one that an endpoint (say `GET /books/pages`) needs.
@@ -283,7 +336,14 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         }
     }
     let mut types = builder.types;
-    types.assign_names();
+    let aliases: std::collections::HashSet<String> = endpoints
+        .iter()
+        .flat_map(|e| {
+            std::iter::once(e.output_name.clone()).chain(e.input.as_ref().map(|i| i.name.clone()))
+        })
+        .collect();
+    type_names::assign_names(&mut types, &aliases);
+    record_usage(&endpoints, &mut types);
 
     let title = spec.info.title.trim().to_owned();
     let module = match &options.module_name {

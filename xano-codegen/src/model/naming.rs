@@ -39,6 +39,83 @@ pub fn operation_name(method: &str, path: &str) -> String {
     name
 }
 
+/// The shorter name a user reads more easily: a path parameter that is not the
+/// last segment and only repeats the segment before it (`/workspace/{workspace_id}/table`,
+/// `/books/{book_id}/cover`) is left out, since it is a positional argument
+/// anyway. `POST /workspace/{workspace_id}/table/{table_id}/content/search` →
+/// `post_workspace_table_content_search`. A final parameter stays
+/// (`get_books_by_book_id` is not `get_books`).
+pub fn short_operation_name(method: &str, path: &str) -> String {
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let mut name = method.to_ascii_lowercase();
+    for (index, segment) in segments.iter().enumerate() {
+        let words = match segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) {
+            Some(param) => {
+                let param = ascii_snake(param);
+                let last = index + 1 == segments.len();
+                let previous = index
+                    .checked_sub(1)
+                    .map(|i| segments[i])
+                    .filter(|s| !s.starts_with('{'))
+                    .map(ascii_snake);
+                let repeats = previous.is_some_and(|previous| {
+                    let singular = singular_word(&previous)
+                        .map(|s| ascii_snake(&s))
+                        .unwrap_or_default();
+                    param == "id"
+                        || param == format!("{previous}_id")
+                        || param == format!("{singular}_id")
+                });
+                if param.is_empty() || (repeats && !last) {
+                    continue;
+                }
+                format!("by_{param}")
+            }
+            None => ascii_snake(segment),
+        };
+        if !words.is_empty() {
+            name.push('_');
+            name.push_str(&words);
+        }
+    }
+    name
+}
+
+/// The function names of a group's operations, given in generation order (paths
+/// sorted, then methods): the short name where no other operation would have
+/// it, else the full method-and-path name; `_2`, `_3` for what still collides;
+/// never `new` (the client's constructor).
+pub fn operation_names(operations: &[(&str, &str)]) -> Vec<String> {
+    let long: Vec<String> = operations
+        .iter()
+        .map(|(method, path)| operation_name(method, path))
+        .collect();
+    let short: Vec<String> = operations
+        .iter()
+        .map(|(method, path)| short_operation_name(method, path))
+        .collect();
+    let mut wanted: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
+    for (long, short) in long.iter().zip(&short) {
+        *wanted.entry(long.as_str()).or_default() += 1;
+        if short != long {
+            *wanted.entry(short.as_str()).or_default() += 1;
+        }
+    }
+    let mut names = UniqueNames::default();
+    names.reserve(["new"]);
+    long.iter()
+        .zip(&short)
+        .map(|(long, short)| {
+            let chosen = if short != long && wanted[short.as_str()] == 1 {
+                short
+            } else {
+                long
+            };
+            names.claim(chosen, "_")
+        })
+        .collect()
+}
+
 /// snake_case over ASCII letters and digits only (emoji and other symbols split words
 /// and are dropped).
 pub fn ascii_snake(text: &str) -> String {
@@ -101,8 +178,18 @@ pub fn serde_name(ident: &str) -> &str {
 }
 
 /// A rough English singular, for naming the item type of an array property:
-/// `books` → `Book`, `categories` → `Category`, `data` → `DataItem`.
+/// `books` → `Book`, `categories` → `Category`, `people` → `Person`, `data` →
+/// `DataItem` (a word that is not plural gets `Item`).
 pub fn singular_pascal(prop: &str) -> String {
+    if let Some(singular) = singular_word(prop)
+        && singular != ascii_pascal(prop)
+    {
+        return singular;
+    }
+    singular_pascal_rough(prop)
+}
+
+fn singular_pascal_rough(prop: &str) -> String {
     let pascal = ascii_pascal(prop);
     let lower = pascal.to_ascii_lowercase();
     if lower.ends_with("ies") && pascal.len() > 3 {
@@ -116,6 +203,71 @@ pub fn singular_pascal(prop: &str) -> String {
     } else {
         format!("{pascal}Item")
     }
+}
+
+/// A password, token, secret or key by its name's words: `password`, `auth_token`,
+/// `apiKey`, `client_secret`; not `tokens` or `token_count` (LLM usage counters).
+/// Generated string fields so named are `xano_runtime::Secret`, and audit
+/// reports them; the runtime hides them in error excerpts by the same rule
+/// (`xano_runtime::is_credential_name`, checked to agree in `xano-tests`).
+pub fn is_secret_name(name: &str) -> bool {
+    let snake = ascii_snake(name);
+    let words: Vec<&str> = snake.split('_').collect();
+    let last = words.last().copied().unwrap_or_default();
+    ["password", "passwd", "secret", "token", "pin", "ssn"].contains(&last)
+        || [
+            "api_key",
+            "apikey",
+            "access_key",
+            "private_key",
+            "secret_key",
+        ]
+        .iter()
+        .any(|key| snake == *key || snake.ends_with(&format!("_{key}")))
+}
+
+/// The singular of a resource word, PascalCase, for naming what a path holds:
+/// `books` → `Book`, `categories` → `Category`, `people` → `Person`, `post` →
+/// `Post` (already singular). `None` when nothing identifier-like is left.
+pub fn singular_word(word: &str) -> Option<String> {
+    const IRREGULAR: [(&str, &str); 8] = [
+        ("people", "person"),
+        ("children", "child"),
+        ("men", "man"),
+        ("women", "woman"),
+        ("data", "data"),
+        ("media", "media"),
+        ("criteria", "criterion"),
+        ("status", "status"),
+    ];
+    let snake = ascii_snake(word);
+    if snake.is_empty() {
+        return None;
+    }
+    let (head, last) = match snake.rsplit_once('_') {
+        Some((head, last)) => (Some(head), last),
+        None => (None, snake.as_str()),
+    };
+    let singular = if let Some((_, one)) = IRREGULAR.iter().find(|(many, _)| *many == last) {
+        (*one).to_owned()
+    } else if let Some(stem) = last.strip_suffix("ies").filter(|s| !s.is_empty()) {
+        format!("{stem}y")
+    } else if ["sses", "xes", "ches", "shes", "zzes"]
+        .iter()
+        .any(|suffix| last.ends_with(suffix))
+    {
+        last[..last.len() - 2].to_owned()
+    } else if last.ends_with('s') && !["ss", "us", "is"].iter().any(|s| last.ends_with(s)) {
+        last[..last.len() - 1].to_owned()
+    } else {
+        last.to_owned()
+    };
+    let full = match head {
+        Some(head) => format!("{head}_{singular}"),
+        None => singular,
+    };
+    let pascal = pascal_ident(&full, "T", "Type");
+    (!pascal.starts_with("r#")).then_some(pascal)
 }
 
 /// Makes names unique in order of arrival: the second `x` becomes `x_2` (or `X2`
@@ -179,6 +331,48 @@ mod tests {
         );
         assert_eq!(operation_name("GET", "/🚀/x"), "get_x");
         assert_eq!(operation_name("GET", "/"), "get");
+    }
+
+    #[test]
+    fn short_names_drop_parameters_that_repeat_their_segment() {
+        assert_eq!(
+            short_operation_name(
+                "POST",
+                "/workspace/{workspace_id}/table/{table_id}/content/search/delete"
+            ),
+            "post_workspace_table_content_search_delete"
+        );
+        assert_eq!(
+            short_operation_name("POST", "/books/{book_id}/cover"),
+            "post_books_cover"
+        );
+        assert_eq!(
+            short_operation_name("GET", "/books/{book_id}"),
+            "get_books_by_book_id"
+        );
+        assert_eq!(
+            short_operation_name("GET", "/categories/{category_id}/posts"),
+            "get_categories_posts"
+        );
+        assert_eq!(
+            short_operation_name("GET", "/authors/{author_slug}/books/"),
+            "get_authors_by_author_slug_books",
+            "a parameter that says something else stays"
+        );
+        // `/books/cover` would take the short name: both keep their full names.
+        let names = operation_names(&[
+            ("POST", "/books/cover"),
+            ("POST", "/books/{book_id}/cover"),
+            ("GET", "/books/{book_id}/reviews"),
+        ]);
+        assert_eq!(
+            names,
+            [
+                "post_books_cover",
+                "post_books_by_book_id_cover",
+                "get_books_reviews"
+            ]
+        );
     }
 
     #[test]

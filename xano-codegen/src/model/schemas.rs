@@ -46,13 +46,12 @@ impl<'a> Builder<'a> {
         // Output/Input name (which then becomes an alias) and property names.
         let ctx = Ctx {
             role: ctx.role,
-            hint: NameHint::Root {
+            hint: NameHint::Component {
                 name: match ctx.role {
                     Role::Response => pascal_ident(name, "T", "Type"),
                     // The same component sent in a request is a different type.
                     Role::Request => format!("{}Input", pascal_ident(name, "T", "Type")),
                 },
-                primary: true,
             },
         };
         let at = pointer(["components", "schemas", name]);
@@ -149,6 +148,12 @@ impl<'a> Builder<'a> {
         ctx: Ctx,
     ) -> Result<(TypeRef, bool)> {
         let nullable = schema.schema_data.nullable;
+        // Xano's `timestamptz` (epoch milliseconds or text; `normalize` keeps the
+        // format in an extension).
+        let xano_format = schema.schema_data.extensions.get(XANO_FORMAT);
+        if xano_format.and_then(|f| f.as_str()) == Some("timestamptz") {
+            return Ok((TypeRef::Timestamp, nullable));
+        }
         let ty = match &schema.schema_kind {
             SchemaKind::Type(Type::String(string)) => {
                 let binary = matches!(
@@ -161,11 +166,17 @@ impl<'a> Builder<'a> {
                     .flatten()
                     .map(String::as_str)
                     .collect();
+                let password = matches!(
+                    string.format,
+                    VariantOrUnknownOrEmpty::Item(StringFormat::Password)
+                );
                 if binary {
                     match ctx.role {
                         Role::Request => TypeRef::File,
                         Role::Response => TypeRef::String,
                     }
+                } else if password && values.is_empty() {
+                    TypeRef::Secret
                 } else if !values.is_empty() {
                     self.enumeration(&values, schema, ctx)
                 } else {
@@ -226,7 +237,15 @@ impl<'a> Builder<'a> {
             return Ok(TypeRef::Vec(Box::new(TypeRef::Json)));
         };
         let item_hint = match ctx.hint {
-            NameHint::Root { name, .. } => NameHint::Root {
+            NameHint::Root { name, .. } | NameHint::Component { name } => NameHint::Root {
+                name: format!("{name}Item"),
+                primary: false,
+            },
+            NameHint::SharedInput { fallback, .. } => NameHint::Root {
+                name: format!("{fallback}Item"),
+                primary: false,
+            },
+            NameHint::Entity { name, .. } => NameHint::Root {
                 name: format!("{name}Item"),
                 primary: false,
             },
@@ -275,7 +294,8 @@ impl<'a> Builder<'a> {
                 role: ctx.role,
                 hint: nested_hint(this, name),
             };
-            let (mut ty, nullable) = self.schema_ref(property, &prop_at, child)?;
+            let (ty, nullable) = self.schema_ref(property, &prop_at, child)?;
+            let mut ty = secret_by_name(name, ty);
             if ctx.role == Role::Request && ty.holds_file() {
                 // Only top-level body fields become multipart file parts; a nested
                 // object is sent as JSON text, where a file cannot go.
@@ -329,10 +349,8 @@ impl<'a> Builder<'a> {
 
     pub(super) fn enumeration(&mut self, values: &[&str], schema: &Schema, ctx: Ctx) -> TypeRef {
         let mut idents = UniqueNames::default();
-        // `Other(String)` carries unknown values.
-        idents.reserve(["Other"]);
         let mut seen = HashSet::new();
-        let variants = values
+        let variants: Vec<Variant> = values
             .iter()
             .filter(|value| seen.insert(**value))
             .map(|value| Variant {
@@ -340,6 +358,12 @@ impl<'a> Builder<'a> {
                 value: (*value).to_owned(),
             })
             .collect();
+        // The catch-all takes a name no known value has: `Other`, unless a value
+        // is itself `other`.
+        let catch_all = ["Other", "Unknown", "Unrecognized", "OtherValue"]
+            .into_iter()
+            .find(|name| !idents.is_taken(name))
+            .map_or_else(|| idents.claim("Other", ""), str::to_owned);
         let this = self.types.begin_use();
         let doc = schema
             .schema_data
@@ -347,10 +371,15 @@ impl<'a> Builder<'a> {
             .as_deref()
             .map(plain_text)
             .filter(|d| !d.is_empty());
-        TypeRef::Named(
-            self.types
-                .intern(this, TypeKind::Enum(EnumDef { variants }), doc, ctx.hint),
-        )
+        TypeRef::Named(self.types.intern(
+            this,
+            TypeKind::Enum(EnumDef {
+                variants,
+                catch_all,
+            }),
+            doc,
+            ctx.hint,
+        ))
     }
 
     /// A field's rustdoc: its description, plus what Xano's types mean.
@@ -372,9 +401,7 @@ impl<'a> Builder<'a> {
         {
             parts.push(description);
         }
-        if data.extensions.get(XANO_FORMAT).and_then(|v| v.as_str()) == Some("timestamptz") {
-            parts.push("Unix time in milliseconds.".to_owned());
-        }
+
         if role == Role::Request
             && let Some(default) = &data.default
         {
@@ -388,6 +415,19 @@ impl<'a> Builder<'a> {
             }
         }
         (!parts.is_empty()).then(|| parts.join("\n\n"))
+    }
+}
+
+/// A string named like a credential (`authToken`, `refresh_token`, `api_key`)
+/// is a [`TypeRef::Secret`].
+pub(super) fn secret_by_name(name: &str, ty: TypeRef) -> TypeRef {
+    if !super::naming::is_secret_name(name) {
+        return ty;
+    }
+    match ty {
+        TypeRef::String => TypeRef::Secret,
+        TypeRef::Option(inner) if *inner == TypeRef::String => TypeRef::Secret.optional(),
+        other => other,
     }
 }
 

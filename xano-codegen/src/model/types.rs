@@ -7,7 +7,6 @@
 //! are read, so that the choice does not depend on which endpoint came first more
 //! than it must (see [`TypeSpace::assign_names`]).
 
-use super::naming::UniqueNames;
 use std::collections::HashMap;
 
 /// Index of a [`TypeDef`] in its [`TypeSpace`].
@@ -31,6 +30,11 @@ pub enum TypeRef {
     File,
     /// Raw bytes of a binary request body (`xano_runtime::Bytes`).
     Bytes,
+    /// A credential: prints redacted, serializes as the string
+    /// (`xano_runtime::Secret`).
+    Secret,
+    /// Xano's `timestamptz`, epoch milliseconds or text (`xano_runtime::Timestamp`).
+    Timestamp,
     /// `Vec<T>`.
     Vec(Box<TypeRef>),
     /// `Option<T>`.
@@ -105,6 +109,13 @@ pub struct TypeDef {
     pub doc: Option<String>,
     /// Struct or enum.
     pub kind: TypeKind,
+    /// The endpoints that take or return it (directly or inside another type),
+    /// as `GET /books`, in endpoint order.
+    pub used_by: Vec<String>,
+    /// The user's own type to use instead of generating this one (a path).
+    pub replaced_by: Option<String>,
+    /// The extra derives this type gets (those that can hold for it).
+    pub derives: Vec<String>,
 }
 
 /// What a [`TypeDef`] is.
@@ -189,6 +200,10 @@ impl std::hash::Hash for Field {
 pub struct EnumDef {
     /// Known values, in spec order.
     pub variants: Vec<Variant>,
+    /// The variant that carries values the spec does not list (`Other(String)`,
+    /// or `Unknown(String)` when a value is itself `other`): never a known
+    /// value's name.
+    pub catch_all: String,
 }
 
 /// One known enum value.
@@ -210,6 +225,28 @@ pub enum NameHint {
         name: String,
         /// Whether the name is an endpoint's Output/Input name.
         primary: bool,
+    },
+    /// A component schema's name (`$ref`): chosen by the spec's author.
+    Component {
+        /// The name.
+        name: String,
+    },
+    /// The entity an endpoint's path says its output is: `Book` for the output
+    /// of `GET /books/{book_id}` or an item of `GET /books`.
+    Entity {
+        /// The name.
+        name: String,
+        /// How sure the path is: 3 for a collection (`/books`, `/books/{id}`),
+        /// 2 for a write to one, 1 for an action (`/auth/login`).
+        weight: u8,
+    },
+    /// An Input shared by several endpoints: the path segments they all start
+    /// with (`SyncInput` for `/sync/accounts` and `/sync/people`).
+    SharedInput {
+        /// The literal segments of the endpoint's path.
+        segments: Vec<String>,
+        /// The endpoint's own `<Fn>Input` name.
+        fallback: String,
     },
     /// A property of another type: `parent` is a use (see [`TypeSpace::begin_use`]).
     Nested {
@@ -300,6 +337,9 @@ impl TypeSpace {
                     name: String::new(),
                     doc,
                     kind,
+                    used_by: Vec::new(),
+                    replaced_by: None,
+                    derives: Vec::new(),
                 });
                 self.hints.push(Vec::new());
                 id
@@ -310,88 +350,23 @@ impl TypeSpace {
         id
     }
 
-    /// Names every type:
-    /// 1. a type that is some endpoint's Output or Input takes the first such name;
-    /// 2. otherwise its first use names it: a short property-derived name (`Author`)
-    ///    when no other type wants that name, else the short name behind the name of
-    ///    the type containing that first use (`GetBookOutputAuthor`);
-    /// 3. remaining clashes get `2`, `3`, … in the order types were first read.
-    pub fn assign_names(&mut self) {
-        let mut primary: Vec<Option<String>> = vec![None; self.defs.len()];
-        let mut root_names = std::collections::HashSet::new();
-        for (id, hints) in self.hints.iter().enumerate() {
-            for hint in hints {
-                if let NameHint::Root {
-                    name,
-                    primary: true,
-                } = hint
-                {
-                    root_names.insert(name.clone());
-                    primary[id].get_or_insert_with(|| name.clone());
-                }
-            }
-        }
-        let mut wanted: HashMap<String, usize> = HashMap::new();
-        for (id, hints) in self.hints.iter().enumerate() {
-            if primary[id].is_none()
-                && let Some(NameHint::Nested { short, .. }) = hints.first()
-            {
-                *wanted.entry(short.clone()).or_default() += 1;
-            }
-        }
-        let mut resolved: Vec<Option<String>> = vec![None; self.defs.len()];
-        for id in 0..self.defs.len() {
-            self.resolve(id, &primary, &root_names, &wanted, &mut resolved, 0);
-        }
-        let mut unique = UniqueNames::default();
-        unique.reserve(RESERVED_TYPE_NAMES);
-        for (def, name) in self.defs.iter_mut().zip(resolved) {
-            def.name = unique.claim(&name.unwrap_or_else(|| "Type".to_owned()), "");
-        }
+    /// Adds a possible name for a type already interned.
+    pub fn add_hint(&mut self, id: TypeId, hint: NameHint) {
+        self.hints[id.0].push(hint);
     }
 
-    fn resolve(
-        &self,
-        id: usize,
-        primary: &[Option<String>],
-        root_names: &std::collections::HashSet<String>,
-        wanted: &HashMap<String, usize>,
-        resolved: &mut Vec<Option<String>>,
-        depth: usize,
-    ) -> String {
-        if let Some(name) = &resolved[id] {
-            return name.clone();
-        }
-        let name = if let Some(name) = &primary[id] {
-            name.clone()
-        } else {
-            match self.hints[id].first() {
-                Some(NameHint::Root { name, .. }) => name.clone(),
-                Some(NameHint::Nested { parent, short }) => {
-                    let clashes = wanted.get(short).copied().unwrap_or(0) > 1
-                        || root_names.contains(short)
-                        || RESERVED_TYPE_NAMES.contains(&short.as_str());
-                    match self.uses[parent.0] {
-                        // A containing type always outlives its children's reads, so the
-                        // parent is known; the depth bound only guards malformed input.
-                        Some(parent) if clashes && depth < 64 => {
-                            let parent_name = self.resolve(
-                                parent.0,
-                                primary,
-                                root_names,
-                                wanted,
-                                resolved,
-                                depth + 1,
-                            );
-                            format!("{parent_name}{short}")
-                        }
-                        _ => short.clone(),
-                    }
-                }
-                None => "Type".to_owned(),
-            }
-        };
-        resolved[id] = Some(name.clone());
-        name
+    /// The name hints of every type, by id.
+    pub(super) fn hints(&self) -> &[Vec<NameHint>] {
+        &self.hints
+    }
+
+    /// The type a use became.
+    pub(super) fn use_type(&self, this: UseId) -> Option<TypeId> {
+        self.uses[this.0]
+    }
+
+    /// Every type, to change.
+    pub(super) fn defs_mut(&mut self) -> &mut [TypeDef] {
+        &mut self.defs
     }
 }

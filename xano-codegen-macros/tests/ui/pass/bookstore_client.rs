@@ -8,11 +8,11 @@ fn main() {
     // Calls are lazy futures; building them type-checks arguments and outputs.
     let _page = api.get_books(&input);
     let _stream = api.get_books_items(input.clone());
-    let cover = shop::PostBooksByBookIdCoverInput {
+    let cover = shop::PostBooksCoverInput {
         image: xano_runtime::File::from_bytes("cover.png", vec![1, 2, 3]),
         caption: None,
     };
-    let _upload = api.post_books_by_book_id_cover(7, &cover);
+    let _upload = api.post_books_cover(7, &cover);
     let genre: shop::Genre = String::from("poetry").into();
     assert_eq!(genre, shop::Genre::Other("poetry".into()));
     assert_eq!(shop::Genre::SciFi.as_str(), "sci-fi");

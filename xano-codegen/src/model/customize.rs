@@ -1,0 +1,165 @@
+//! The user's renames and replacements (`xano.toml`'s `[xano.rename]` and
+//! `[xano.replace]`, `Builder::with_rename` / `with_replace`, the macro's
+//! `rename` and `replace`), applied once every name is chosen.
+
+use super::ApiGroup;
+use super::types::{TypeId, TypeRef};
+use std::collections::HashSet;
+
+/// A rename: a function (snake_case) or a type or alias (PascalCase) by its
+/// generated name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rename {
+    /// The generated name.
+    pub from: String,
+    /// The name wanted.
+    pub to: String,
+}
+
+/// Applies `renames` and `replacements` (type name → path of the user's own
+/// type) to `group`; returns the keys it found here (a key may belong to another
+/// group of the same generation).
+pub fn apply(
+    group: &mut ApiGroup,
+    renames: &[Rename],
+    replacements: &[(String, String)],
+) -> Result<HashSet<String>, String> {
+    let mut found = HashSet::new();
+    for (name, path) in replacements {
+        let Some(id) = named_type(group, name) else {
+            continue;
+        };
+        if syn::parse_str::<syn::Type>(path).is_err() {
+            return Err(format!(
+                "replace `{name}` = `{path}`: `{path}` is not a Rust type path (like `crate::model::Book`)"
+            ));
+        }
+        group.types.defs_mut()[id.0].replaced_by = Some(path.clone());
+        found.insert(name.clone());
+    }
+    for rename in renames {
+        let Rename { from, to } = rename;
+        if let Some(endpoint) = group.endpoints.iter_mut().find(|e| e.fn_name == *from) {
+            check_ident(to, false, from)?;
+            endpoint.fn_name = to.clone();
+            if let Some(paging) = &mut endpoint.paging {
+                paging.pages_fn = format!("{to}_pages");
+                paging.items_fn = format!("{to}_items");
+            }
+            if endpoint.stream_fn.is_some() {
+                endpoint.stream_fn = Some(format!("{to}_stream"));
+            }
+            found.insert(from.clone());
+            continue;
+        }
+        if let Some(id) = group.types.defs().iter().position(|def| def.name == *from) {
+            check_ident(to, true, from)?;
+            group.types.defs_mut()[id].name = to.clone();
+            found.insert(from.clone());
+            continue;
+        }
+        for endpoint in &mut group.endpoints {
+            if endpoint.output_name == *from {
+                check_ident(to, true, from)?;
+                endpoint.output_name = to.clone();
+                found.insert(from.clone());
+            }
+            if let Some(input) = &mut endpoint.input
+                && input.name == *from
+            {
+                check_ident(to, true, from)?;
+                input.name = to.clone();
+                found.insert(from.clone());
+            }
+        }
+    }
+    check_unique(group)?;
+    Ok(found)
+}
+
+/// The generated type `name` names: a type, or an alias of one.
+fn named_type(group: &ApiGroup, name: &str) -> Option<TypeId> {
+    if let Some(id) = group.types.defs().iter().position(|def| def.name == name) {
+        return Some(TypeId(id));
+    }
+    group.endpoints.iter().find_map(|endpoint| {
+        let aliased = if endpoint.output_name == name {
+            Some(&endpoint.output)
+        } else {
+            endpoint
+                .input
+                .as_ref()
+                .filter(|input| input.name == name)
+                .map(|input| &input.ty)
+        };
+        match aliased? {
+            TypeRef::Named(id) => Some(*id),
+            _ => None,
+        }
+    })
+}
+
+fn check_ident(name: &str, pascal: bool, from: &str) -> Result<(), String> {
+    let valid = syn::parse_str::<syn::Ident>(name).is_ok()
+        && name.chars().next().is_some_and(|c| {
+            if pascal {
+                c.is_ascii_uppercase()
+            } else {
+                c.is_ascii_lowercase() || c == '_'
+            }
+        });
+    if valid {
+        Ok(())
+    } else {
+        let kind = if pascal {
+            "a type name (PascalCase)"
+        } else {
+            "a function name (snake_case)"
+        };
+        Err(format!(
+            "rename `{from}` = `{name}`: `{name}` is not {kind}"
+        ))
+    }
+}
+
+/// No two functions, and no two types or aliases, may share a name.
+fn check_unique(group: &ApiGroup) -> Result<(), String> {
+    let mut functions = HashSet::new();
+    for endpoint in &group.endpoints {
+        let names = std::iter::once(&endpoint.fn_name)
+            .chain(endpoint.stream_fn.iter())
+            .chain(
+                endpoint
+                    .paging
+                    .iter()
+                    .flat_map(|p| [&p.pages_fn, &p.items_fn]),
+            );
+        for name in names {
+            if !functions.insert(name.clone()) {
+                return Err(format!("after renaming, two functions are named `{name}`"));
+            }
+        }
+    }
+    let mut types: HashSet<&str> = HashSet::new();
+    for def in group.types.defs() {
+        if !types.insert(&def.name) {
+            return Err(format!(
+                "after renaming, two types are named `{}`",
+                def.name
+            ));
+        }
+    }
+    for endpoint in &group.endpoints {
+        for (alias, ty) in std::iter::once((&endpoint.output_name, &endpoint.output))
+            .chain(endpoint.input.iter().map(|i| (&i.name, &i.ty)))
+        {
+            let own = matches!(ty, TypeRef::Named(id) if group.types.name(*id) == alias);
+            if !own && group.types.defs().iter().any(|def| def.name == *alias) {
+                return Err(format!(
+                    "after renaming, `{alias}` names both a type and the alias of another"
+                ));
+            }
+        }
+    }
+    Ok(())
+}
