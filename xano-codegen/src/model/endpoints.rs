@@ -483,12 +483,22 @@ fn entity_of(method: HttpMethod, path: &str, output: &TypeRef) -> Option<(String
         return Some(("User".into(), 3));
     }
     let list = matches!(output, TypeRef::Page(_) | TypeRef::Vec(_));
-    let plural = super::naming::singular_word(last)
-        .is_some_and(|singular| super::naming::ascii_snake(&singular) != resource);
+    let plural = |segment: &str| {
+        let snake = super::naming::ascii_snake(segment);
+        super::naming::singular_word(segment)
+            .filter(|singular| super::naming::ascii_snake(singular) != snake)
+    };
     match method {
-        HttpMethod::Get if list => Some((super::naming::singular_word(last)?, 3)),
-        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch if plural && !list => {
-            Some((super::naming::singular_word(last)?, 2))
+        // A list names its items by the last plural word of the path:
+        // `/books` → `Book`, `/agents/all` → `Agent`.
+        HttpMethod::Get if list => segments
+            .iter()
+            .rev()
+            .take_while(|s| !s.starts_with('{'))
+            .find_map(|s| plural(s))
+            .map(|name| (name, 3)),
+        HttpMethod::Post | HttpMethod::Put | HttpMethod::Patch if !list => {
+            plural(last).map(|name| (name, 2))
         }
         _ => None,
     }
