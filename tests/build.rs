@@ -58,7 +58,7 @@ fn main() {
         let generation =
             xano_codegen::generate(vec![raw], &settings).unwrap_or_else(|err| panic!("{err}"));
         let source = generation
-            .to_file_source(xano_codegen::write::Formatting::Prettyplease)
+            .to_file_source(xano_codegen::write::Formatting::Builtin)
             .unwrap_or_else(|err| panic!("{err}"));
         let file = out_dir.join(format!("{module}.rs"));
         std::fs::write(&file, source).expect("write generated code");
@@ -82,7 +82,7 @@ fn main() {
     let generation =
         xano_codegen::generate(vec![raw], &settings).unwrap_or_else(|err| panic!("{err}"));
     let source = generation
-        .to_file_source(xano_codegen::write::Formatting::Prettyplease)
+        .to_file_source(xano_codegen::write::Formatting::Builtin)
         .unwrap_or_else(|err| panic!("{err}"));
     std::fs::write(out_dir.join("bookstore_custom_spec.rs"), source).expect("write generated code");
     index.push_str("/// The bookstore with renames and a replaced type.\npub mod bookstore_custom_spec { include!(concat!(env!(\"OUT_DIR\"), \"/bookstore_custom_spec.rs\")); }\n");

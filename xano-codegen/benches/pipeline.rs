@@ -50,7 +50,6 @@ fn stages(c: &mut Criterion) {
         normalize::normalize(&mut normalized);
         let spec = parse::parse(&name, &normalized).unwrap();
         let group_ir = model::build(&name, &spec, &raw.sha256, &Default::default()).unwrap();
-        let tokens = xano_codegen::emit::group_module(&group_ir);
         group.bench_function(BenchmarkId::new("load", &name), |b| {
             b.iter(|| RawSpec::from_bytes("s", &bytes).unwrap())
         });
@@ -70,31 +69,20 @@ fn stages(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("emit", &name), |b| {
             b.iter(|| xano_codegen::emit::group_module(&group_ir))
         });
-        // The baseline: syn + prettyplease over the whole module in one pass, on one
-        // thread, from tokens already emitted.
-        group.bench_function(BenchmarkId::new("format_whole", &name), |b| {
-            b.iter(|| {
-                write::format_source("", tokens.clone(), write::Formatting::Prettyplease).unwrap()
-            })
-        });
-        // What the CLI and build.rs do: emit and format in parts, on every core.
-        group.bench_function(BenchmarkId::new("emit_and_format_parts", &name), |b| {
-            b.iter(|| {
-                write::format_groups(
-                    "",
-                    std::slice::from_ref(&group_ir),
-                    write::Wrapping::Module,
-                    write::Formatting::Prettyplease,
-                )
-                .unwrap()
-            })
-        });
+        // The baseline the builtin layout replaced: the same text through a
+        // rustfmt process (skipped where rustfmt is not installed).
+        let text = xano_codegen::emit::group_module(&group_ir);
+        if write::rustfmt(&text, "2021").is_some() {
+            group.bench_function(BenchmarkId::new("rustfmt_process", &name), |b| {
+                b.iter(|| write::rustfmt(&text, "2021").unwrap())
+            });
+        }
         group.bench_function(BenchmarkId::new("all", &name), |b| {
             b.iter(|| {
                 let raw = RawSpec::from_bytes("s", &bytes).unwrap();
                 xano_codegen::generate(vec![raw], &Default::default())
                     .unwrap()
-                    .to_file_source(write::Formatting::Prettyplease)
+                    .to_file_source(write::Formatting::Builtin)
                     .unwrap()
             })
         });

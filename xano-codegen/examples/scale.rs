@@ -33,7 +33,7 @@ fn run_once(spec: &Path) {
     let generation =
         xano_codegen::generate(vec![raw], &xano_codegen::Settings::default()).expect("generate");
     let source = generation
-        .to_file_source(xano_codegen::write::Formatting::Prettyplease)
+        .to_file_source(xano_codegen::write::Formatting::Builtin)
         .expect("format");
     let elapsed = started.elapsed();
     println!(

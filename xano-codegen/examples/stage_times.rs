@@ -29,16 +29,10 @@ fn main() {
         group.module = group.module.clone();
         let t_model = t.elapsed();
         let t = Instant::now();
-        let tokens = xano_codegen::emit::group_module(&group);
+        let text = xano_codegen::emit::group_module(&group);
         let t_emit = t.elapsed();
-        let t = Instant::now();
-        let file: syn::File = syn::parse2(tokens).expect("syn");
-        let t_syn = t.elapsed();
-        let t = Instant::now();
-        let text = prettyplease::unparse(&file);
-        let t_pp = t.elapsed();
         println!(
-            "{path}: load {t_load:?} normalize {t_norm:?} ({} notes) parse {t_parse:?} model {t_model:?} emit {t_emit:?} syn {t_syn:?} prettyplease {t_pp:?} -> {} lines",
+            "{path}: load {t_load:?} normalize {t_norm:?} ({} notes) parse {t_parse:?} model {t_model:?} emit {t_emit:?} -> {} lines",
             notes.len(),
             text.lines().count()
         );

@@ -176,7 +176,7 @@ impl Builder {
         if let Some(dir) = files.first().and_then(|f| f.parent()) {
             println!("cargo:rerun-if-changed={}", dir.join("xano.lock").display());
         }
-        let source = self.generate()?.to_file_source(Formatting::Prettyplease)?;
+        let source = self.generate()?.to_file_source(Formatting::Builtin)?;
         let path = out_dir.join(self.out_name.as_deref().unwrap_or("xano.rs"));
         write_atomic(&path, source.as_bytes())?;
         Ok(path)

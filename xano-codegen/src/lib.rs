@@ -14,7 +14,7 @@
 //! ```no_run
 //! let spec = xano_codegen::source::RawSpec::from_path("specs/auth.json".as_ref())?;
 //! let generation = xano_codegen::generate(vec![spec], &xano_codegen::Settings::default())?;
-//! let source = generation.to_file_source(xano_codegen::write::Formatting::Prettyplease)?;
+//! let source = generation.to_file_source(xano_codegen::write::Formatting::Builtin)?;
 //! std::fs::write("src/xano.rs", source).unwrap();
 //! # Ok::<(), xano_codegen::Error>(())
 //! ```
@@ -46,7 +46,6 @@ pub use normalize::Note;
 pub use source::{Limits, RawSpec};
 
 use proc_macro2::TokenStream;
-use quote::quote;
 
 /// Generator settings shared by every entry point; every default is what the CLI
 /// does without flags.
@@ -341,46 +340,40 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 impl Generation {
-    /// Every group as `pub mod <group> { … }`: what the macro expands to.
+    /// Every group as `pub mod <group> { … }`: what the macro expands to (the
+    /// same text the CLI writes, as tokens).
     pub fn tokens(&self) -> TokenStream {
-        let modules = self.groups.iter().map(emit::group_module);
-        quote!(#(#modules)*)
+        self.groups.iter().map(emit::group_tokens).collect()
     }
 
-    /// One formatted file holding every group's module, with the header.
+    /// One file holding every group's module, with the header.
     pub fn to_file_source(&self, formatting: write::Formatting) -> Result<String> {
         let specs: Vec<(&str, &str)> = self
             .groups
             .iter()
             .map(|g| (g.title.as_str(), g.sha256.as_str()))
             .collect();
-        write::format_groups(
+        let modules: Vec<String> = self.groups.iter().map(emit::group_module).collect();
+        Ok(write::finish(
             &write::header(&specs),
-            &self.groups,
-            write::Wrapping::Module,
+            modules.join("\n"),
             formatting,
-        )
+        ))
     }
 
-    /// One formatted file per group (`<module>.rs`) plus a `mod.rs` declaring them.
+    /// One file per group (`<module>.rs`) plus a `mod.rs` declaring them.
     pub fn to_dir_sources(&self, formatting: write::Formatting) -> Result<Vec<(String, String)>> {
         let mut files = Vec::with_capacity(self.groups.len() + 1);
-        let mut mods = Vec::new();
+        let mut mods = String::new();
         for group in &self.groups {
             let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
-            let source = write::format_groups(
-                &header,
-                std::slice::from_ref(group),
-                write::Wrapping::Items,
-                formatting,
-            )?;
             files.push((
                 format!("{}.rs", model::naming::serde_name(&group.module)),
-                source,
+                write::finish(&header, emit::group_items(group), formatting),
             ));
-            let module = emit::ident(&group.module);
-            let allow = emit::module_attribute();
-            mods.push(quote!(#allow pub mod #module;));
+            mods.push_str(emit::MODULE_ATTRIBUTE);
+            mods.push('\n');
+            mods.push_str(&format!("pub mod {};\n", group.module));
         }
         let specs: Vec<(&str, &str)> = self
             .groups
@@ -389,7 +382,7 @@ impl Generation {
             .collect();
         files.push((
             "mod.rs".to_owned(),
-            write::format_source(&write::header(&specs), quote!(#(#mods)*), formatting)?,
+            write::finish(&write::header(&specs), mods, formatting),
         ));
         Ok(files)
     }

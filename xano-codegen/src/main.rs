@@ -151,11 +151,18 @@ struct GenerateArgs {
     #[arg(long)]
     check: bool,
     /// Also list every repair made to the specs.
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "quiet")]
     verbose: bool,
-    /// Skip rustfmt (by default the output is run through rustfmt when it is
-    /// installed, so checked-in code passes `cargo fmt --check`).
+    /// Print nothing but errors and warnings.
+    #[arg(short, long)]
+    quiet: bool,
+    /// Also run the installed rustfmt (with your rustfmt.toml) over the output.
+    /// Without it the code is laid out as rustfmt's defaults would, by the
+    /// generator itself: the same bytes on every machine.
     #[arg(long)]
+    rustfmt: bool,
+    /// Accepted for compatibility: rustfmt is no longer run by default.
+    #[arg(long, hide = true)]
     no_rustfmt: bool,
     /// Also generate a streaming variant (`<fn>_stream`) of this endpoint, e.g.
     /// "POST /chat"; repeatable. Default: xano.toml's `stream`.
@@ -165,7 +172,7 @@ struct GenerateArgs {
     /// type; repeatable.
     #[arg(long = "derive", value_name = "PATH")]
     derives: Vec<String>,
-    /// The rustfmt style edition of the crate the code is checked into.
+    /// The rustfmt style edition for `--rustfmt`.
     #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
     edition: String,
     #[command(flatten)]
@@ -236,7 +243,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     };
 
     let formatting = if args.no_rustfmt {
-        Formatting::Prettyplease
+        Formatting::Builtin
     } else {
         Formatting::Rustfmt(match args.edition.as_str() {
             "2015" => "2015",
@@ -254,6 +261,9 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     }
     let generation = xano_codegen::generate(raws, &settings)?;
     for (origin, notes) in &generation.notes {
+        if args.quiet {
+            continue;
+        }
         if args.verbose {
             for note in notes {
                 eprintln!("note: {origin}#{}: {}", note.pointer, note.message);
@@ -318,7 +328,9 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             );
             return Ok(ExitCode::from(1));
         }
-        eprintln!("{} generated file(s) up to date", files.len());
+        if !args.quiet {
+            eprintln!("{} generated file(s) up to date", files.len());
+        }
         return Ok(ExitCode::SUCCESS);
     }
 
@@ -326,11 +338,13 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         write_atomic(path, source.as_bytes())?;
     }
     let endpoints: usize = generation.groups.iter().map(|g| g.endpoints.len()).sum();
-    eprintln!(
-        "generated {} group(s), {endpoints} endpoint(s) → {}",
-        generation.groups.len(),
-        out.display()
-    );
+    if !args.quiet {
+        eprintln!(
+            "generated {} group(s), {endpoints} endpoint(s) → {}",
+            generation.groups.len(),
+            out.display()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -313,7 +313,7 @@ pub fn check_pipeline(origin: &str, bytes: &[u8]) -> Outcome {
     use crate::Error;
     let result = crate::RawSpec::from_bytes(origin, bytes)
         .and_then(|raw| crate::generate(vec![raw], &crate::Settings::default()))
-        .and_then(|generation| generation.to_file_source(crate::write::Formatting::Prettyplease));
+        .and_then(|generation| generation.to_file_source(crate::write::Formatting::Builtin));
     match result {
         Ok(source) => Outcome::Generated(source.len()),
         Err(Error::Json { line, .. }) if line > 0 => Outcome::Rejected,

@@ -120,7 +120,7 @@ fn deep_nesting_fails_cleanly_within_a_limit_the_user_can_raise() {
     assert_eq!(raw.depth, 2 * levels + 9);
     let generation = xano_codegen::generate(vec![raw], &Default::default()).unwrap();
     let source = generation
-        .to_file_source(xano_codegen::write::Formatting::Prettyplease)
+        .to_file_source(xano_codegen::write::Formatting::Builtin)
         .unwrap();
     assert!(source.contains("pub async fn get_x("), "{source}");
 }

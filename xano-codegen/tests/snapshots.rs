@@ -49,7 +49,7 @@ fn check(spec: &Path) {
         .replace("__", "_");
     let raw = xano_codegen::RawSpec::from_path(spec).unwrap();
     let generation = xano_codegen::generate(vec![raw], &xano_codegen::Settings::default()).unwrap();
-    let source = generation.to_file_source(Formatting::Prettyplease).unwrap();
+    let source = generation.to_file_source(Formatting::Builtin).unwrap();
 
     let operations = count_operations(spec);
     assert_eq!(generation.groups[0].endpoints.len(), operations, "{name}");

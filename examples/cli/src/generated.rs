@@ -323,6 +323,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for Book {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -366,6 +367,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for Cover {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -576,6 +578,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for Order {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -603,6 +606,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for OrderItem {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -655,6 +659,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for PostAuthLoginOutput {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -749,6 +754,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for PostChatOutput {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
@@ -936,6 +942,7 @@ pub mod bookstore {
         #[serde(flatten)]
         pub extra: xano_runtime::JsonMap,
     }
+
     impl<'de> Deserialize<'de> for User {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
             let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
