@@ -242,7 +242,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         (args.specs, args.out)
     };
 
-    let formatting = if args.no_rustfmt {
+    let formatting = if !args.rustfmt {
         Formatting::Builtin
     } else {
         Formatting::Rustfmt(match args.edition.as_str() {

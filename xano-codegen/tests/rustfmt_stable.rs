@@ -1,4 +1,5 @@
-//! Generated code is already what `rustfmt` (default configuration) would write,
+//! Generated code is already what `rustfmt` (default configuration, style
+//! editions 2021 and 2024) would write,
 //! so its bytes do not depend on the machine: the builtin layout is compared with
 //! rustfmt's output for every fixture, the bundled and the real specs, both file
 //! and directory layouts, and a seeded sweep of synthetic specs whose names,
@@ -66,13 +67,21 @@ fn first_difference(name: &str, ours: &str, theirs: &str) -> String {
     )
 }
 
+/// Compares with rustfmt in both style editions users have (2021 and 2024,
+/// whose sorting and some layouts differ): checked-in generated code passes
+/// `cargo fmt --check` in either kind of crate.
 fn compare(name: &str, source: &str, failures: &mut Vec<String>) {
-    match rustfmt(source, "2021") {
-        Some(formatted) if formatted == source => {}
-        Some(formatted) => failures.push(first_difference(name, source, &formatted)),
-        None => failures.push(format!(
-            "{name}: rustfmt could not parse the generated code"
-        )),
+    for edition in ["2021", "2024"] {
+        match rustfmt(source, edition) {
+            Some(formatted) if formatted == source => {}
+            Some(formatted) => failures.push(format!(
+                "style edition {edition}: {}",
+                first_difference(name, source, &formatted)
+            )),
+            None => failures.push(format!(
+                "{name}: rustfmt could not parse the generated code"
+            )),
+        }
     }
 }
 
@@ -298,25 +307,53 @@ fn the_builtin_layout_is_rustfmts_for_names_of_every_length() {
     );
 }
 
+/// `xano-codegen generate --quiet [extra] bookstore.json` with `env` set: its stdout.
+fn generate_bookstore(extra: &[&str], env: (&str, &std::ffi::OsStr)) -> String {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xano-codegen"))
+        .args(["generate", "--quiet"])
+        .args(extra)
+        .arg(&spec)
+        .env(env.0, env.1)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
 #[test]
 fn the_cli_writes_the_same_bytes_with_and_without_rustfmt_on_path() {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json");
-    let run = |path: &str| {
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_xano-codegen"))
-            .args(["generate", "--quiet"])
-            .arg(&spec)
-            .env("PATH", path)
-            .output()
-            .unwrap();
-        assert!(
-            output.status.success(),
-            "{}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-        output.stdout
-    };
-    let with = run(&std::env::var("PATH").unwrap_or_default());
-    let without = run("/nonexistent");
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let with = generate_bookstore(&[], ("PATH", &path));
+    let without = generate_bookstore(&[], ("PATH", "/nonexistent".as_ref()));
     assert!(!with.is_empty());
     assert_eq!(with, without, "the output depends on an installed rustfmt");
+}
+
+/// The default path runs no rustfmt at all, and `--rustfmt` does run the one
+/// `RUSTFMT` names: a stand-in that writes a marker shows which happened.
+#[test]
+fn rustfmt_runs_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("rustfmt");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\ncat > /dev/null\necho '// formatted by the stand-in'\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let env = ("RUSTFMT", fake.as_os_str());
+    assert!(
+        !generate_bookstore(&[], env).contains("stand-in"),
+        "rustfmt ran without --rustfmt"
+    );
+    assert!(generate_bookstore(&["--rustfmt"], env).contains("// formatted by the stand-in"));
 }

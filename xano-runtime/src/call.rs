@@ -2,7 +2,7 @@
 //! answer within the client's limits.
 
 use crate::client::ResponseInfo;
-use crate::request::{Body, Part, RequestBuilder};
+use crate::request::{Body, Part, RequestBuilder, Route};
 use crate::retry::RetryPolicy;
 use crate::transport::{TransportError, TransportKind};
 use crate::{Client, Error, EventStream};
@@ -21,8 +21,12 @@ pub(crate) struct Call<'a> {
     client: &'a Client,
     method: Method,
     url: reqwest::Url,
-    /// `/api:x/books/{book_id}`: what spans, hooks and messages name.
-    route: String,
+    /// The route template (`/api:x/books/{book_id}`) that spans, hooks and
+    /// messages name: the group part of the builder's URL (moved, not copied)
+    /// and the path as written.
+    url_text: String,
+    group: std::ops::Range<usize>,
+    path: &'a str,
     auth: bool,
     headers: Vec<(String, String)>,
     body: Body,
@@ -31,7 +35,7 @@ pub(crate) struct Call<'a> {
 /// A response read in full (or, for an error status, as far as needed).
 pub(crate) struct ReadResponse {
     pub(crate) status: u16,
-    pub(crate) content_type: Option<String>,
+    pub(crate) content_type: Option<HeaderValue>,
     pub(crate) body: Bytes,
 }
 
@@ -46,9 +50,9 @@ impl<'a> Call<'a> {
         if let Some(error) = builder.error {
             return Err(error);
         }
-        let route = builder.route().to_owned();
-        let mut url = reqwest::Url::parse(&builder.url)
-            .map_err(|err| Error::Config(format!("invalid URL for `{route}`: {err}")))?;
+        let mut url = reqwest::Url::parse(&builder.url).map_err(|err| {
+            Error::Config(format!("invalid URL for `{}`: {err}", builder.route()))
+        })?;
         if !builder.query.is_empty() {
             url.set_query(Some(&axios_query(&builder.query)));
         }
@@ -56,18 +60,28 @@ impl<'a> Call<'a> {
             client: builder.client,
             method: builder.method,
             url,
-            route,
+            group: builder.route_start..builder.path_start,
+            path: builder.path,
+            url_text: builder.url,
             auth: builder.auth,
             headers: builder.headers,
             body: builder.body,
         })
     }
 
+    /// The route template, `/api:x/books/{book_id}`.
+    fn route(&self) -> Route<'_> {
+        Route {
+            group: &self.url_text[self.group.clone()],
+            path: self.path,
+        }
+    }
+
     fn span(&self) -> tracing::Span {
         tracing::debug_span!(
             "xano_call",
             method = %self.method,
-            path = %self.route,
+            path = %self.route(),
             status = tracing::field::Empty,
             attempts = tracing::field::Empty,
         )
@@ -77,7 +91,7 @@ impl<'a> Call<'a> {
     /// `max_response_size`, an error body as far as its message needs.
     pub(crate) async fn read(self) -> Result<ReadResponse, Error> {
         let span = self.span();
-        async move {
+        let work = async move {
             let (mut response, attempt) = self.respond().await?;
             let status = response.status().as_u16();
             let content_type = content_type(response.headers());
@@ -95,9 +109,14 @@ impl<'a> Call<'a> {
                 content_type,
                 body: body?,
             })
+        };
+        // Without a subscriber listening, skip entering a disabled span on
+        // every poll.
+        if span.is_disabled() {
+            work.await
+        } else {
+            work.instrument(span).await
         }
-        .instrument(span)
-        .await
     }
 
     /// Sends the call and returns its 2xx body as a stream of events.
@@ -120,7 +139,7 @@ impl<'a> Call<'a> {
                 idle: shared.timeout,
                 host: shared.host.clone(),
                 method: self.method.clone(),
-                route: self.route.clone(),
+                route: self.route().to_string(),
             };
             // The body is read on a task of its own, a couple of chunks ahead of
             // the decoder, so reading the socket and decoding overlap. The channel
@@ -150,7 +169,7 @@ impl<'a> Call<'a> {
                 receiver.recv().await.map(|item| (item, receiver))
             });
             Ok(EventStream::from_bytes_within(
-                content_type.as_deref(),
+                content_type.as_ref().and_then(|v| v.to_str().ok()),
                 chunks,
                 shared.max_event_size,
             ))
@@ -174,9 +193,10 @@ impl<'a> Call<'a> {
             number += 1;
             let ticket = shared.refresher.ticket(self.client);
             let request = self.build()?;
+            // One clock read serves the first attempt and the call's start.
             let attempt = Attempt {
                 number,
-                sent: Instant::now(),
+                sent: if number == 1 { started } else { Instant::now() },
             };
             tracing::Span::current().record("attempts", number);
             let response = match self.send_once(request).await {
@@ -260,14 +280,14 @@ impl<'a> Call<'a> {
                     return Err(Error::Transport(
                         TransportError::new(TransportKind::ResponseTimeout, &shared.host)
                             .timeout(timeout)
-                            .for_call(&self.method, &self.route),
+                            .for_call(&self.method, self.route()),
                     ));
                 }
             },
             None => sending.await,
         };
         result.map_err(|err| {
-            Error::Transport(TransportError::from_reqwest(err).for_call(&self.method, &self.route))
+            Error::Transport(TransportError::from_reqwest(err).for_call(&self.method, self.route()))
         })
     }
 
@@ -298,7 +318,7 @@ impl<'a> Call<'a> {
             shared.timeout,
             &shared.host,
             &self.method,
-            &self.route,
+            self.route(),
         )
         .await?
         {
@@ -326,7 +346,7 @@ impl<'a> Call<'a> {
         }
         let info = ResponseInfo {
             method: self.method.clone(),
-            path: self.route.clone(),
+            path: self.route().to_string(),
             status,
             attempt: attempt.number,
             elapsed: attempt.sent.elapsed(),
@@ -338,7 +358,8 @@ impl<'a> Call<'a> {
 
     fn build(&self) -> Result<reqwest::Request, Error> {
         let shared = self.client.shared();
-        let mut headers = self.client.headers(&self.headers)?;
+        let mut builder = shared.http.request(self.method.clone(), self.url.clone());
+        let mut authorization = None;
         if self.auth
             && let Some(bearer) = shared.session.bearer()
         {
@@ -346,38 +367,47 @@ impl<'a> Call<'a> {
                 Error::Config("the session token is not a valid header value".into())
             })?;
             value.set_sensitive(true);
-            headers.insert(AUTHORIZATION, value);
+            authorization = Some(value);
         }
-        let mut builder = shared.http.request(self.method.clone(), self.url.clone());
+        let mut content_type = None;
         builder = match &self.body {
             Body::Empty => builder,
             Body::Json(bytes) => {
-                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                content_type = Some(HeaderValue::from_static("application/json"));
                 builder.body(bytes.clone())
             }
             Body::Raw {
-                content_type,
+                content_type: media_type,
                 bytes,
             } => {
-                let value = HeaderValue::from_str(content_type).map_err(|_| {
-                    Error::Config(format!("`{content_type}` is not a valid content type"))
-                })?;
-                headers.insert(CONTENT_TYPE, value);
+                content_type = Some(HeaderValue::from_str(media_type).map_err(|_| {
+                    Error::Config(format!("`{media_type}` is not a valid content type"))
+                })?);
                 builder.body(bytes.clone())
             }
             Body::Form(pairs) => {
                 let encoded = url::form_urlencoded::Serializer::new(String::new())
                     .extend_pairs(pairs)
                     .finish();
-                headers.insert(
-                    CONTENT_TYPE,
-                    HeaderValue::from_static("application/x-www-form-urlencoded"),
-                );
+                content_type = Some(HeaderValue::from_static(
+                    "application/x-www-form-urlencoded",
+                ));
                 builder.body(encoded)
             }
             Body::Multipart(parts) => builder.multipart(multipart_form(parts)?),
         };
-        let mut request = builder.headers(headers).build()?;
+        let mut request = builder.build()?;
+        // Written straight into the request's own map (no copy of the client's),
+        // the body's media type and the token last so that no header input
+        // replaces them.
+        let headers = request.headers_mut();
+        self.client.write_headers(headers, &self.headers)?;
+        if let Some(value) = content_type {
+            headers.insert(CONTENT_TYPE, value);
+        }
+        if let Some(value) = authorization {
+            headers.insert(AUTHORIZATION, value);
+        }
         for hook in &shared.before_request {
             hook(&mut request);
         }
@@ -426,11 +456,15 @@ async fn next_chunk(
     idle: Option<Duration>,
     host: &str,
     method: &Method,
-    route: &str,
+    route: impl std::fmt::Display + Copy,
 ) -> Result<Option<Bytes>, Error> {
-    let chunk = response.chunk();
-    let result = match idle {
-        Some(idle) => match tokio::time::timeout(idle, chunk).await {
+    let mut chunk = std::pin::pin!(response.chunk());
+    // A chunk already read (most bodies arrive with their headers) needs no
+    // timer, and no clock read to set one.
+    let ready = futures_util::FutureExt::now_or_never(&mut chunk);
+    let result = match (ready, idle) {
+        (Some(result), _) => result,
+        (None, Some(idle)) => match tokio::time::timeout(idle, chunk).await {
             Ok(result) => result,
             Err(_) => {
                 return Err(Error::Transport(
@@ -440,7 +474,7 @@ async fn next_chunk(
                 ));
             }
         },
-        None => chunk.await,
+        (None, None) => chunk.await,
     };
     result
         .map_err(|err| Error::Transport(TransportError::from_reqwest(err).for_call(method, route)))
@@ -483,11 +517,9 @@ fn push_component(out: &mut String, text: &str) {
     }
 }
 
-fn content_type(headers: &reqwest::header::HeaderMap) -> Option<String> {
-    headers
-        .get(CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+/// The response's media type (a cheap clone: header values share the read buffer).
+fn content_type(headers: &reqwest::header::HeaderMap) -> Option<HeaderValue> {
+    headers.get(CONTENT_TYPE).cloned()
 }
 
 fn multipart_form(parts: &[(String, Part)]) -> Result<reqwest::multipart::Form, Error> {

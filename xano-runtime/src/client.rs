@@ -177,27 +177,27 @@ impl Client {
     }
 
     /// Starts a `GET` of `path` (e.g. `/auth/me`) in this handle's API group.
-    pub fn get(&self, path: &str) -> RequestBuilder<'_> {
+    pub fn get<'a>(&'a self, path: &'a str) -> RequestBuilder<'a> {
         self.request(Method::GET, path)
     }
 
     /// Starts a `POST`.
-    pub fn post(&self, path: &str) -> RequestBuilder<'_> {
+    pub fn post<'a>(&'a self, path: &'a str) -> RequestBuilder<'a> {
         self.request(Method::POST, path)
     }
 
     /// Starts a `PUT`.
-    pub fn put(&self, path: &str) -> RequestBuilder<'_> {
+    pub fn put<'a>(&'a self, path: &'a str) -> RequestBuilder<'a> {
         self.request(Method::PUT, path)
     }
 
     /// Starts a `PATCH`.
-    pub fn patch(&self, path: &str) -> RequestBuilder<'_> {
+    pub fn patch<'a>(&'a self, path: &'a str) -> RequestBuilder<'a> {
         self.request(Method::PATCH, path)
     }
 
     /// Starts a `DELETE`.
-    pub fn delete(&self, path: &str) -> RequestBuilder<'_> {
+    pub fn delete<'a>(&'a self, path: &'a str) -> RequestBuilder<'a> {
         self.request(Method::DELETE, path)
     }
 
@@ -205,7 +205,7 @@ impl Client {
     /// this (or `get`, `post`, …); it is public so that an endpoint missing from a
     /// spec can still be called by hand. `path` may hold `{name}` parameters,
     /// filled in by [`RequestBuilder::path_param`].
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder<'_> {
+    pub fn request<'a>(&'a self, method: Method, path: &'a str) -> RequestBuilder<'a> {
         let mut url = String::with_capacity(self.shared.origin.len() + path.len() + 32);
         url.push_str(&self.shared.origin);
         if !self.handle.api_group.is_empty() {
@@ -217,11 +217,19 @@ impl Client {
                 url.push_str(&crate::encode_path_segment(branch));
             }
         }
+        let path_start = url.len();
         if !path.starts_with('/') {
             url.push('/');
         }
         url.push_str(path);
-        RequestBuilder::new(self, method, url, self.shared.origin.len())
+        RequestBuilder::new(
+            self,
+            method,
+            url,
+            self.shared.origin.len(),
+            path_start,
+            path,
+        )
     }
 
     pub(crate) fn shared(&self) -> &Shared {
@@ -241,10 +249,17 @@ impl Client {
         }
     }
 
-    /// The headers of one call: the shared ones, this handle's branch, data source
-    /// and headers, then the call's own header inputs.
-    pub(crate) fn headers(&self, call: &[(String, String)]) -> Result<HeaderMap, Error> {
-        let mut headers = self.shared.headers.clone();
+    /// Writes the headers of one call into `headers`: the shared ones, this
+    /// handle's branch, data source and headers, then the call's own header
+    /// inputs (later ones win).
+    pub(crate) fn write_headers(
+        &self,
+        headers: &mut HeaderMap,
+        call: &[(String, String)],
+    ) -> Result<(), Error> {
+        for (name, value) in &self.shared.headers {
+            headers.insert(name, value.clone());
+        }
         if !self.shared.branch_in_url
             && let Some(branch) = self.branch()
         {
@@ -264,7 +279,7 @@ impl Client {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
         }
-        Ok(headers)
+        Ok(())
     }
 }
 

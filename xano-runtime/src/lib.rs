@@ -22,8 +22,8 @@ mod call;
 mod client;
 mod config;
 mod error;
-mod fields;
 mod file;
+mod object;
 pub mod paging;
 #[cfg(feature = "realtime")]
 pub mod realtime;
@@ -43,12 +43,12 @@ pub use client::{
 };
 pub use config::{ENV_BRANCH, ENV_DATA_SOURCE, ENV_ORIGIN};
 pub use error::{Error, is_credential_name};
-pub use fields::Fields;
 pub use file::{AsFile, File};
 pub use futures_util::Stream;
+pub use object::{ObjectFields, deserialize_object};
 pub use paging::{BoxStream, Page};
 pub use refresh::RefreshFuture;
-pub use request::RequestBuilder;
+pub use request::{RequestBuilder, decode_json};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
 pub use secret::Secret;

@@ -1,8 +1,9 @@
 //! Xano's paging envelope, and streams that walk it.
 
-use crate::{Error, Fields, JsonMap};
+use crate::{Error, JsonMap, ObjectFields};
 use futures_util::{Stream, StreamExt, stream};
 use serde::de::DeserializeOwned;
+use serde::de::MapAccess;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::future::Future;
 
@@ -55,21 +56,36 @@ impl<T> Default for Page<T> {
     }
 }
 
+impl<T: DeserializeOwned> ObjectFields for Page<T> {
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<bool, A::Error> {
+        match key {
+            "itemsReceived" => self.items_received = map.next_value()?,
+            "curPage" => self.cur_page = map.next_value()?,
+            "nextPage" => self.next_page = map.next_value()?,
+            "prevPage" => self.prev_page = map.next_value()?,
+            "offset" => self.offset = map.next_value()?,
+            "perPage" => self.per_page = map.next_value()?,
+            "itemsTotal" => self.items_total = map.next_value()?,
+            "pageTotal" => self.page_total = map.next_value()?,
+            // `null` items read as an empty page.
+            "items" => self.items = map.next_value::<Option<Vec<T>>>()?.unwrap_or_default(),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn extra_fields(&mut self) -> &mut JsonMap {
+        &mut self.extra
+    }
+}
+
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = Fields::deserialize(deserializer)?;
-        Ok(Page {
-            items_received: fields.take("itemsReceived")?,
-            cur_page: fields.take("curPage")?,
-            next_page: fields.take("nextPage")?,
-            prev_page: fields.take("prevPage")?,
-            offset: fields.take("offset")?,
-            per_page: fields.take("perPage")?,
-            items_total: fields.take("itemsTotal")?,
-            page_total: fields.take("pageTotal")?,
-            items: fields.take("items")?.unwrap_or_default(),
-            extra: fields.into_rest(),
-        })
+        crate::deserialize_object(deserializer)
     }
 }
 

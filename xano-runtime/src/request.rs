@@ -19,17 +19,37 @@ pub struct RequestBuilder<'a> {
     pub(crate) method: Method,
     /// The URL so far: origin, group, route, with path parameters filled in.
     pub(crate) url: String,
-    /// Where the route starts in `url`.
+    /// Where the route (`/api:x/…`) starts in `url`.
     pub(crate) route_start: usize,
-    /// The URL before the first path parameter was filled in: its route is the
-    /// template (`/api:x/books/{book_id}`) that logs and errors show.
-    pub(crate) template: Option<String>,
+    /// Where the path under the group starts in `url`.
+    pub(crate) path_start: usize,
+    /// The path as the caller gave it, with `{name}` placeholders: with the
+    /// group, the template (`/api:x/books/{book_id}`) that logs and errors show.
+    pub(crate) path: &'a str,
     pub(crate) auth: bool,
     pub(crate) query: Vec<(String, String)>,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Body,
     /// The first encoding error, reported by `send` so the builder chain stays flat.
     pub(crate) error: Option<Error>,
+}
+
+/// A route template, `/api:x/books/{book_id}`: the group part of a URL and the
+/// path as the caller wrote it, joined only when shown.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Route<'a> {
+    pub(crate) group: &'a str,
+    pub(crate) path: &'a str,
+}
+
+impl fmt::Display for Route<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.group)?;
+        if !self.path.starts_with('/') {
+            f.write_str("/")?;
+        }
+        f.write_str(self.path)
+    }
 }
 
 pub(crate) enum Body {
@@ -52,13 +72,21 @@ pub(crate) enum Part {
 }
 
 impl<'a> RequestBuilder<'a> {
-    pub(crate) fn new(client: &'a Client, method: Method, url: String, route_start: usize) -> Self {
+    pub(crate) fn new(
+        client: &'a Client,
+        method: Method,
+        url: String,
+        route_start: usize,
+        path_start: usize,
+        path: &'a str,
+    ) -> Self {
         RequestBuilder {
             client,
             method,
             url,
             route_start,
-            template: None,
+            path_start,
+            path,
             auth: false,
             query: Vec::new(),
             headers: Vec::new(),
@@ -71,33 +99,30 @@ impl<'a> RequestBuilder<'a> {
     /// so that `/`, `?`, `#` or spaces cannot change the route. Logs, spans, hooks
     /// and errors name the call by its template, never by the value.
     pub fn path_param<T: fmt::Display>(mut self, name: &str, value: T) -> Self {
-        let Some(at) = find_placeholder(&self.url[self.route_start..], name) else {
+        let Some(at) = find_placeholder(&self.url[self.path_start..], name) else {
             self.fail(Error::Config(format!(
                 "the route `{}` has no parameter `{name}`",
                 self.route()
             )));
             return self;
         };
-        let at = self.route_start + at;
-        let end = at + name.len() + 2;
-        let mut filled = String::with_capacity(self.url.len() + 16);
-        filled.push_str(&self.url[..at]);
-        // Written straight into the URL, encoded as it is formatted.
-        let _ = fmt::Write::write_fmt(&mut SegmentEncoder(&mut filled), format_args!("{value}"));
-        filled.push_str(&self.url[end..]);
-        let before = std::mem::replace(&mut self.url, filled);
-        // The first filled parameter keeps the template (the URL as it was).
-        if self.template.is_none() {
-            self.template = Some(before);
-        }
+        let at = self.path_start + at;
+        // Encoded as it is formatted, on the stack (ids and slugs fit), then
+        // written over the placeholder in place.
+        let mut encoded = SegmentEncoder::default();
+        let _ = fmt::Write::write_fmt(&mut encoded, format_args!("{value}"));
+        self.url
+            .replace_range(at..at + name.len() + 2, encoded.as_str());
         self
     }
 
     /// The route template of this call: the path under the origin with path
     /// parameters as `{name}`.
-    pub(crate) fn route(&self) -> &str {
-        let url = self.template.as_ref().unwrap_or(&self.url);
-        &url[self.route_start..]
+    pub(crate) fn route(&self) -> Route<'_> {
+        Route {
+            group: &self.url[self.route_start..self.path_start],
+            path: self.path,
+        }
     }
 
     /// Marks the endpoint as requiring authentication: the session's bearer token
@@ -213,7 +238,7 @@ impl<'a> RequestBuilder<'a> {
         let response = Call::new(self)?.read().await?;
         decode(
             response.status,
-            response.content_type.as_deref(),
+            response.content_type.as_ref().and_then(|v| v.to_str().ok()),
             &response.body,
         )
     }
@@ -255,13 +280,49 @@ fn find_placeholder(route: &str, name: &str) -> Option<usize> {
 }
 
 /// A `fmt::Write` that percent-encodes what is written into it as one path
-/// segment (see [`crate::encode_path_segment`]).
-struct SegmentEncoder<'s>(&'s mut String);
+/// segment (see [`crate::encode_path_segment`]): on the stack up to 64 bytes,
+/// on the heap past that.
+struct SegmentEncoder {
+    stack: [u8; 64],
+    len: usize,
+    heap: Option<String>,
+}
 
-impl fmt::Write for SegmentEncoder<'_> {
+impl Default for SegmentEncoder {
+    fn default() -> Self {
+        SegmentEncoder {
+            stack: [0; 64],
+            len: 0,
+            heap: None,
+        }
+    }
+}
+
+impl SegmentEncoder {
+    fn as_str(&self) -> &str {
+        match &self.heap {
+            Some(heap) => heap,
+            // Only whole percent-encoded pieces (ASCII) are copied in.
+            None => std::str::from_utf8(&self.stack[..self.len]).unwrap_or_default(),
+        }
+    }
+}
+
+impl fmt::Write for SegmentEncoder {
     fn write_str(&mut self, text: &str) -> fmt::Result {
         for piece in percent_encoding::utf8_percent_encode(text, crate::PATH_SEGMENT) {
-            self.0.push_str(piece);
+            if self.heap.is_none() && self.len + piece.len() > self.stack.len() {
+                let mut heap = String::with_capacity(2 * self.stack.len());
+                heap.push_str(self.as_str());
+                self.heap = Some(heap);
+            }
+            match &mut self.heap {
+                Some(heap) => heap.push_str(piece),
+                None => {
+                    self.stack[self.len..self.len + piece.len()].copy_from_slice(piece.as_bytes());
+                    self.len += piece.len();
+                }
+            }
         }
         Ok(())
     }
@@ -294,27 +355,32 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    // Fast first; only a failure pays for finding the path to the bad value.
-    if let Ok(value) = crate::fields::untracked(|| serde_json::from_slice(body)) {
+    decode_json_with_status(status, body)
+}
+
+/// Decodes JSON into `T` the way the runtime decodes response bodies: fast, with
+/// no path tracking, and only when that fails a second time to say where, as a
+/// [`Error::Decode`] naming the path to the bad value (through generated types
+/// too). For JSON that reaches you another way, such as a Xano webhook's body.
+pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
+    decode_json_with_status(200, body)
+}
+
+pub(crate) fn decode_json_with_status<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+) -> Result<T, Error> {
+    if let Ok(value) = serde_json::from_slice(body) {
         return Ok(value);
     }
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
-        // Generated output types report the path inside them in the message
-        // (see `Fields::take`); join it to the path serde tracked down to them.
-        let mut path = err.path().to_string().trim_start_matches('.').to_owned();
+        let path = err.path().to_string().trim_start_matches('.').to_owned();
         let message = err.inner().to_string();
-        let (nested, message) = crate::fields::split_path(&message);
-        if let Some(nested) = nested {
-            if !path.is_empty() && !nested.starts_with('[') {
-                path.push('.');
-            }
-            path.push_str(nested);
-        }
         Error::Decode {
             status,
             path,
-            message: message.to_owned(),
+            message,
             excerpt: excerpt(body),
         }
     })
@@ -420,7 +486,17 @@ mod tests {
             .path_param("name", "a/b c?")
             .path_param("user_id", 42);
         assert_eq!(call.url, "https://x.io/api:g/users/42/files/a%2Fb%20c%3F/");
-        assert_eq!(call.route(), "/api:g/users/{user_id}/files/{name}/");
+        assert_eq!(
+            call.route().to_string(),
+            "/api:g/users/{user_id}/files/{name}/"
+        );
+        let long = "ü".repeat(40);
+        let call = client.get("items/{name}").path_param("name", &long);
+        assert_eq!(
+            call.url,
+            format!("https://x.io/api:g/items/{}", "%C3%BC".repeat(40))
+        );
+        assert_eq!(call.route().to_string(), "/api:g/items/{name}");
         let missing = client.get("/users/{id}").path_param("user", 1);
         assert!(missing.error.is_some());
         let prefix = client.get("/a/{id_x}/{id}").path_param("id", 7);

@@ -41,15 +41,10 @@ pub struct Event {
 }
 
 impl Event {
-    /// Decodes `data` as JSON.
+    /// Decodes `data` as JSON ([`decode_json`](crate::decode_json)'s rules: a
+    /// failure names the path to the bad value).
     pub fn json<T: DeserializeOwned>(&self) -> Result<T, Error> {
-        let mut deserializer = serde_json::Deserializer::from_str(&self.data);
-        serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Decode {
-            status: 200,
-            path: err.path().to_string(),
-            message: err.inner().to_string(),
-            excerpt: crate::error::excerpt(self.data.as_bytes()),
-        })
+        crate::decode_json(self.data.as_bytes())
     }
 }
 

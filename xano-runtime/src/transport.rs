@@ -95,7 +95,11 @@ impl TransportError {
     }
 
     /// Names the call (method and route template) in the message.
-    pub(crate) fn for_call(mut self, method: &reqwest::Method, route: &str) -> Self {
+    pub(crate) fn for_call(
+        mut self,
+        method: &reqwest::Method,
+        route: impl std::fmt::Display,
+    ) -> Self {
         self.call = format!("{method} {route}").into_boxed_str();
         self
     }

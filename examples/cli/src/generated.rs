@@ -324,22 +324,36 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for Book {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "created_at" => self.created_at = map.next_value()?,
+                "title" => self.title = map.next_value()?,
+                "author_id" => self.author_id = map.next_value()?,
+                "genre" => self.genre = map.next_value()?,
+                "price" => self.price = map.next_value()?,
+                "in_stock" => self.in_stock = map.next_value()?,
+                "tags" => self.tags = map.next_value()?,
+                "cover" => self.cover = map.next_value()?,
+                "metadata" => self.metadata = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for Book {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                id: fields.take("id")?,
-                created_at: fields.take("created_at")?,
-                title: fields.take("title")?,
-                author_id: fields.take("author_id")?,
-                genre: fields.take("genre")?,
-                price: fields.take("price")?,
-                in_stock: fields.take("in_stock")?,
-                tags: fields.take("tags")?,
-                cover: fields.take("cover")?,
-                metadata: fields.take("metadata")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -368,20 +382,34 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for Cover {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "access" => self.access = map.next_value()?,
+                "path" => self.path = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "size" => self.size = map.next_value()?,
+                "mime" => self.mime = map.next_value()?,
+                "meta" => self.meta = map.next_value()?,
+                "url" => self.url = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for Cover {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                access: fields.take("access")?,
-                path: fields.take("path")?,
-                name: fields.take("name")?,
-                r#type: fields.take("type")?,
-                size: fields.take("size")?,
-                mime: fields.take("mime")?,
-                meta: fields.take("meta")?,
-                url: fields.take("url")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -579,18 +607,32 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for Order {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "created_at" => self.created_at = map.next_value()?,
+                "status" => self.status = map.next_value()?,
+                "total" => self.total = map.next_value()?,
+                "type" => self.r#type = map.next_value()?,
+                "items" => self.items = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for Order {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                id: fields.take("id")?,
-                created_at: fields.take("created_at")?,
-                status: fields.take("status")?,
-                total: fields.take("total")?,
-                r#type: fields.take("type")?,
-                items: fields.take("items")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -607,14 +649,28 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for OrderItem {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "book_id" => self.book_id = map.next_value()?,
+                "quantity" => self.quantity = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for OrderItem {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                book_id: fields.take("book_id")?,
-                quantity: fields.take("quantity")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -660,13 +716,27 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for PostAuthLoginOutput {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "authToken" => self.auth_token = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for PostAuthLoginOutput {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                auth_token: fields.take("authToken")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -755,13 +825,27 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for PostChatOutput {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "reply" => self.reply = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for PostChatOutput {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                reply: fields.take("reply")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 
@@ -943,17 +1027,31 @@ pub mod bookstore {
         pub extra: xano_runtime::JsonMap,
     }
 
+    impl xano_runtime::ObjectFields for User {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "id" => self.id = map.next_value()?,
+                "created_at" => self.created_at = map.next_value()?,
+                "name" => self.name = map.next_value()?,
+                "email" => self.email = map.next_value()?,
+                "role" => self.role = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
     impl<'de> Deserialize<'de> for User {
         fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            let mut fields = xano_runtime::Fields::deserialize(deserializer)?;
-            Ok(Self {
-                id: fields.take("id")?,
-                created_at: fields.take("created_at")?,
-                name: fields.take("name")?,
-                email: fields.take("email")?,
-                role: fields.take("role")?,
-                extra: fields.into_rest(),
-            })
+            xano_runtime::deserialize_object(deserializer)
         }
     }
 }

@@ -141,7 +141,7 @@ pub fn signature(out: &mut Out, indent: usize, head: &str, params: &[String], re
         return;
     }
     // rustfmt keeps generics on the name's line when `head() {` would fit.
-    match head.strip_suffix('>').and_then(|h| h.rsplit_once('<')) {
+    match head.strip_suffix('>').and_then(|h| h.split_once('<')) {
         Some((name, generics)) if indent * 4 + width(head) + 4 > MAX_WIDTH => {
             out.line(indent, &format!("{name}<"));
             for generic in generics.split(", ") {
@@ -411,29 +411,17 @@ pub fn field(out: &mut Out, indent: usize, name: &str, ty: &str) {
     out.line(indent + 1, &format!("{ty},"));
 }
 
-/// `name: receiver.method(args)?,` in a struct literal, the call on its own
-/// line when the line does not fit (rustfmt breaks the chain).
-pub fn field_init_call(out: &mut Out, indent: usize, name: &str, receiver: &str, call: &str) {
-    let one_line = format!("{name}: {receiver}{call},");
-    // A `?` at the end costs rustfmt's chain budget one more column (measured:
-    // such a line may be 98 columns, not 100).
-    let limit = if call.ends_with('?') {
+/// A match arm `pattern => value,`: a block when it does not fit on a line.
+pub fn match_arm(out: &mut Out, indent: usize, pattern: &str, value: &str) {
+    let one_line = format!("{pattern} => {value},");
+    // A value ending in `?` costs rustfmt's budget two more columns (measured:
+    // 98 fits, 99 does not).
+    let limit = if value.ends_with('?') {
         MAX_WIDTH - 2
     } else {
         MAX_WIDTH
     };
     if indent * 4 + width(&one_line) <= limit {
-        out.line(indent, &one_line);
-        return;
-    }
-    out.line(indent, &format!("{name}: {receiver}"));
-    out.line(indent + 1, &format!("{call},"));
-}
-
-/// A match arm `pattern => value,`: a block when it does not fit on a line.
-pub fn match_arm(out: &mut Out, indent: usize, pattern: &str, value: &str) {
-    let one_line = format!("{pattern} => {value},");
-    if indent * 4 + width(&one_line) <= MAX_WIDTH {
         out.line(indent, &one_line);
         return;
     }

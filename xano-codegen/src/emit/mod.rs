@@ -684,28 +684,49 @@ fn struct_def(out: &mut Out, def: &TypeDef, s: &StructDef, types: &TypeSpace, in
             out.line(indent + 1, "#[serde(flatten)]");
             out.line(indent + 1, "pub extra: xano_runtime::JsonMap,");
             out.line(indent, "}");
-            // Deserialize is written out over `xano_runtime::Fields` rather than
-            // derived: a derived visitor per type made `cargo check` of generated
-            // code about 3× slower (see xano-runtime's `Fields`).
+            // Deserialize is one call into the runtime over `ObjectFields` rather
+            // than derived: a derived visitor per type made `cargo check` of
+            // generated code about 3× slower (see xano-runtime's `object`).
+            out.blank();
+            layout::impl_header(out, indent, "impl xano_runtime::ObjectFields", &def.name);
+            layout::signature(
+                out,
+                indent + 1,
+                "fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>",
+                &["&mut self".into(), "key: &str".into(), "map: &mut A".into()],
+                &Ret {
+                    path: "Result".into(),
+                    args: vec!["bool".into(), "A::Error".into()],
+                },
+            );
+            out.line(indent + 2, "match key {");
+            for f in &s.fields {
+                layout::match_arm(
+                    out,
+                    indent + 3,
+                    &string_literal(&f.name),
+                    &format!("self.{} = map.next_value()?", f.ident),
+                );
+            }
+            out.line(indent + 3, "_ => return Ok(false),");
+            out.line(indent + 2, "}");
+            out.line(indent + 2, "Ok(true)");
+            out.line(indent + 1, "}");
+            out.blank();
+            out.line(
+                indent + 1,
+                "fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {",
+            );
+            out.line(indent + 2, "&mut self.extra");
+            out.line(indent + 1, "}");
+            out.line(indent, "}");
             out.blank();
             layout::impl_header(out, indent, "impl<'de> Deserialize<'de>", &def.name);
             out.line(
                 indent + 1,
                 "fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {",
             );
-            out.line(
-                indent + 2,
-                "let mut fields = xano_runtime::Fields::deserialize(deserializer)?;",
-            );
-            // Always one field per line: `extra: fields.into_rest()` alone is
-            // wider than rustfmt's inline struct literals.
-            out.line(indent + 2, "Ok(Self {");
-            for f in &s.fields {
-                let take = format!(".take({})?", string_literal(&f.name));
-                layout::field_init_call(out, indent + 3, &f.ident, "fields", &take);
-            }
-            out.line(indent + 3, "extra: fields.into_rest(),");
-            out.line(indent + 2, "})");
+            out.line(indent + 2, "xano_runtime::deserialize_object(deserializer)");
             out.line(indent + 1, "}");
             out.line(indent, "}");
         }
