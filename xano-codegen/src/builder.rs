@@ -24,7 +24,8 @@ use std::path::{Path, PathBuf};
 /// It never touches the network: specs are read from disk (fetching them is an
 /// explicit `xano-codegen fetch`). Relative paths are relative to the crate
 /// (`CARGO_MANIFEST_DIR`). It prints `cargo:rerun-if-changed` for every spec and
-/// for `xano.toml`, so editing them rebuilds and nothing else does.
+/// for `xano.toml` and `xano.lock` when they exist, so editing them rebuilds and
+/// nothing else does.
 #[derive(Debug, Clone, Default)]
 pub struct Builder {
     specs: Vec<PathBuf>,
@@ -157,6 +158,31 @@ impl Builder {
         crate::generate(raws, &settings)
     }
 
+    /// The `cargo:rerun-if-changed` lines for this build: every spec, and
+    /// `xano.toml` and the specs' `xano.lock` when they exist. (A `xano.toml`
+    /// created later is picked up on the next change to a spec or `build.rs`.)
+    pub fn rerun_if_changed(&self) -> Result<Vec<String>> {
+        let mut watched = Vec::new();
+        let config = self.config_path();
+        if config.is_file() {
+            watched.push(config);
+        }
+        let files = self.spec_files()?;
+        if let Some(lock) = files
+            .first()
+            .and_then(|f| f.parent())
+            .map(|dir| dir.join("xano.lock"))
+            .filter(|lock| lock.is_file())
+        {
+            watched.push(lock);
+        }
+        watched.extend(files);
+        Ok(watched
+            .iter()
+            .map(|path| format!("cargo:rerun-if-changed={}", path.display()))
+            .collect())
+    }
+
     /// Generates and writes `$OUT_DIR/<out name>` atomically, returning its path,
     /// and prints the `cargo:rerun-if-changed` lines.
     pub fn generate_to_out_dir(&self) -> Result<PathBuf> {
@@ -167,14 +193,11 @@ impl Builder {
                 message: "OUT_DIR is not set: call generate_to_out_dir from a build script".into(),
             })?;
         // Printed first, so cargo re-runs the script after a spec is fixed even when
-        // this run fails.
-        println!("cargo:rerun-if-changed={}", self.config_path().display());
-        let files = self.spec_files()?;
-        for file in &files {
-            println!("cargo:rerun-if-changed={}", file.display());
-        }
-        if let Some(dir) = files.first().and_then(|f| f.parent()) {
-            println!("cargo:rerun-if-changed={}", dir.join("xano.lock").display());
+        // this run fails. Only files that exist: cargo treats a missing one as
+        // always changed and would rerun the script (and recheck all generated
+        // code) on every build.
+        for line in self.rerun_if_changed()? {
+            println!("{line}");
         }
         let source = self.generate()?.to_file_source(Formatting::Builtin)?;
         let path = out_dir.join(self.out_name.as_deref().unwrap_or("xano.rs"));
