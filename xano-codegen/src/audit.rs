@@ -151,6 +151,36 @@ impl Finding {
     }
 }
 
+/// What is wrong with an `[audit] allow` entry, if anything: a rule that does
+/// not exist (with the closest one), a shape that is not `rule`, `rule /path` or
+/// `rule METHOD /path`, or an entry that matches no finding (stale, or a typo in
+/// the path).
+pub fn allow_problem(entry: &str, findings: &[Finding]) -> Option<String> {
+    let parts: Vec<&str> = entry.split_whitespace().collect();
+    let Some(rule) = parts.first() else {
+        return Some("empty entry".into());
+    };
+    let known: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    if !known.contains(rule) {
+        let closest = known
+            .iter()
+            .min_by_key(|id| crate::edit_distance(id, rule))
+            .map(|id| format!(" (did you mean `{id}`?)"))
+            .unwrap_or_default();
+        return Some(format!(
+            "no rule `{rule}`{closest}; the rules are: {}",
+            known.join(", ")
+        ));
+    }
+    if parts.len() > 3 {
+        return Some("expected `rule`, `rule /path` or `rule METHOD /path`".into());
+    }
+    if !findings.iter().any(|f| f.allowed_by(entry)) {
+        return Some("matches no finding (fixed already, or a different path?)".into());
+    }
+    None
+}
+
 /// One spec to audit.
 #[derive(Debug)]
 pub struct AuditInput<'a> {

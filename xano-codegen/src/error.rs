@@ -36,6 +36,16 @@ pub enum Error {
         /// What went wrong.
         message: String,
     },
+    /// The input is a YAML document: specs are read as JSON.
+    #[error(
+        "{file}: this is a YAML spec; xano-codegen reads specs as JSON. Xano serves the JSON \
+         form at the API group's Swagger URL (…/apispec:<group>?type=json), which \
+         `xano-codegen fetch` downloads; or convert the file (`yq -o json {file}`)"
+    )]
+    Yaml {
+        /// The file or URL.
+        file: String,
+    },
     /// The input is not JSON.
     #[error("{file}:{line}:{column}: not valid JSON: {message}{}", excerpt.as_deref().map(|e| format!(" (near `{e}`)")).unwrap_or_default())]
     Json {

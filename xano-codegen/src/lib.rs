@@ -216,8 +216,18 @@ pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> 
     source::on_stack_for(deepest, move || generate_here(specs, settings))
 }
 
-fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
+fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     settings.validate()?;
+    // Groups come out ordered by their title (then by content), whatever the
+    // order of the arguments: swapping two specs changes nothing, not even
+    // which of two same-named groups gets the `_2` module.
+    specs.sort_by_cached_key(|raw| {
+        let title = raw.json["info"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        (title, raw.sha256.clone())
+    });
     let streams = settings.stream_endpoints()?;
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
@@ -322,7 +332,7 @@ fn unknown_name(name: &str, groups: &[ApiGroup]) -> String {
 }
 
 /// Levenshtein distance, for "did you mean".
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

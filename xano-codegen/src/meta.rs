@@ -104,6 +104,20 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result
     }
 }
 
+/// Called before each retry with what failed and how long the wait is, so
+/// the CLI can say why it is waiting rather than hang silently.
+#[derive(Clone)]
+pub struct RetryHook(pub std::sync::Arc<RetryFn>);
+
+/// What a [`RetryHook`] calls: what failed, and the wait before the next try.
+pub type RetryFn = dyn Fn(&str, Duration) + Send + Sync;
+
+impl std::fmt::Debug for RetryHook {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("RetryHook")
+    }
+}
+
 /// How the Meta API client behaves.
 #[derive(Debug, Clone)]
 pub struct MetaOptions {
@@ -116,6 +130,8 @@ pub struct MetaOptions {
     /// The first wait after a 429 without `Retry-After` (Xano's lower plans allow
     /// about 10 calls per 20 s); doubles per retry.
     pub base_delay: Duration,
+    /// Told about each retry before its wait.
+    pub on_retry: Option<RetryHook>,
 }
 
 impl Default for MetaOptions {
@@ -125,8 +141,32 @@ impl Default for MetaOptions {
             allow_insecure: false,
             max_attempts: 4,
             base_delay: Duration::from_secs(2),
+            on_retry: None,
         }
     }
+}
+
+/// A reqwest error with its causes (`error sending request: client error
+/// (Connect): tcp connect error: Connection refused`), never its URL.
+fn describe(err: reqwest::Error) -> String {
+    let err = err.without_url();
+    let mut text = err.to_string();
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+/// A failure no wait will fix: the name does not resolve (offline, or a typo).
+fn is_dns_failure(description: &str) -> bool {
+    let lower = description.to_ascii_lowercase();
+    lower.contains("dns error") || lower.contains("failed to lookup address")
 }
 
 /// A Metadata API client. The token is never printed, logged or put in an error.
@@ -412,14 +452,23 @@ impl MetaClient {
                 request = request.bearer_auth(token.expose_secret());
             }
             let outcome = request.send().await;
-            let retry_after = match outcome {
-                Err(err)
-                    if (err.is_timeout() || err.is_connect())
-                        && attempt < self.options.max_attempts =>
-                {
-                    None
+            let (retry_after, reason) = match outcome {
+                Err(err) => {
+                    let retryable = err.is_timeout() || err.is_connect();
+                    let description = describe(err);
+                    if !retryable
+                        || is_dns_failure(&description)
+                        || attempt >= self.options.max_attempts
+                    {
+                        let tries = if attempt > 1 {
+                            format!(" (after {attempt} attempts)")
+                        } else {
+                            String::new()
+                        };
+                        return Err(fail(format!("{what}: {description}{tries}")));
+                    }
+                    (None, description)
                 }
-                Err(err) => return Err(fail(format!("{what}: {}", err.without_url()))),
                 Ok(response) => {
                     let status = response.status();
                     let retry_after = response
@@ -430,7 +479,7 @@ impl MetaClient {
                         .map(Duration::from_secs);
                     let retryable = status.as_u16() == 429 || status.is_server_error();
                     if retryable && attempt < self.options.max_attempts {
-                        retry_after
+                        (retry_after, format!("HTTP {status}"))
                     } else if !status.is_success() {
                         let hint = match status.as_u16() {
                             401 => " (the Meta API token is invalid or expired)",
@@ -458,7 +507,11 @@ impl MetaClient {
                 .options
                 .base_delay
                 .saturating_mul(1 << (attempt - 1).min(6));
-            tokio::time::sleep(retry_after.unwrap_or(backoff)).await;
+            let wait = retry_after.unwrap_or(backoff);
+            if let Some(RetryHook(hook)) = &self.options.on_retry {
+                hook(&format!("{what}: {reason}"), wait);
+            }
+            tokio::time::sleep(wait).await;
         }
     }
 }

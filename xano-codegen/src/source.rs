@@ -300,6 +300,11 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
 }
 
 fn json_error(origin: &str, bytes: &[u8], err: &serde_json::Error) -> Error {
+    if looks_like_yaml(bytes) {
+        return Error::Yaml {
+            file: origin.to_owned(),
+        };
+    }
     Error::Json {
         file: origin.to_owned(),
         line: err.line(),
@@ -307,6 +312,19 @@ fn json_error(origin: &str, bytes: &[u8], err: &serde_json::Error) -> Error {
         message: strip_position(&err.to_string()),
         excerpt: excerpt_at(bytes, err.line(), err.column()),
     }
+}
+
+/// A YAML OpenAPI document: its first line that is not blank or a comment is a
+/// `openapi:`/`swagger:` key or a `---` marker (JSON starts with `{`).
+fn looks_like_yaml(bytes: &[u8]) -> bool {
+    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
+    let text = text.trim_start_matches('\u{feff}');
+    text.lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .is_some_and(|line| {
+            line == "---" || line.starts_with("openapi:") || line.starts_with("swagger:")
+        })
 }
 
 /// serde_json appends " at line X column Y"; the error already carries both.

@@ -1,9 +1,13 @@
-//! Generated code for every fixture spec, pinned with insta. The same specs are
-//! compiled warning-free by the `xano-tests` crate (its build.rs generates them), so
-//! a snapshot can never hold code that does not compile.
+//! Generated code for our own fixture specs, pinned with insta. The same specs
+//! are compiled warning-free by the `xano-tests` crate (its build.rs generates
+//! them), so a snapshot can never hold code that does not compile.
 //!
-//! The real Xano specs in `../shared/xano-specs` are included when that folder
-//! exists beside the checkout; otherwise a notice is printed and they are skipped.
+//! The real Xano specs in `../shared/xano-specs` (other people's projects, not
+//! ours to check in) are judged at test time instead: one function per
+//! operation, the same bytes on every run and in any argument order, a doc
+//! comment on every public item; `xano-tests` compiles them and
+//! `rustfmt_stable.rs` checks their layout. When the folder is missing a notice
+//! is printed and they are skipped.
 
 use std::path::{Path, PathBuf};
 use xano_codegen::write::Formatting;
@@ -41,7 +45,8 @@ fn count_operations(spec: &Path) -> usize {
         .unwrap_or(0)
 }
 
-fn check(spec: &Path) {
+/// Generates `spec` alone and checks what holds for every spec.
+fn generate_checked(spec: &Path) -> (String, String) {
     let name = spec
         .file_stem()
         .unwrap()
@@ -58,10 +63,57 @@ fn check(spec: &Path) {
         operations,
         "{name}: one function per operation"
     );
+    (name, source)
+}
 
+fn check(spec: &Path) {
+    let (name, source) = generate_checked(spec);
     insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
         insta::assert_snapshot!(name, source);
     });
+}
+
+/// Every `pub` item and field of `source` has a doc comment: the nearest line
+/// above it that is not an attribute is a `///` line (for a module, its first
+/// line inside is a `//!` line).
+fn undocumented(source: &str) -> Vec<String> {
+    let lines: Vec<&str> = source.lines().collect();
+    let mut missing = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let text = line.trim_start();
+        if !text.starts_with("pub ") || text.starts_with("pub use ") {
+            continue;
+        }
+        // A module's doc is inside it.
+        if text.starts_with("pub mod ")
+            && lines
+                .get(i + 1)
+                .is_some_and(|next| next.trim_start().starts_with("//!"))
+        {
+            continue;
+        }
+        // Skip the attributes above, one line or several (`#[serde(` … `)]`).
+        let mut j = i;
+        let mut in_attribute = false;
+        let above = loop {
+            let Some(prev) = j.checked_sub(1) else {
+                break None;
+            };
+            j = prev;
+            let l = lines[j].trim_start();
+            if in_attribute {
+                in_attribute = !l.starts_with("#[");
+            } else if l.starts_with(")]") {
+                in_attribute = true;
+            } else if !l.starts_with("#[") {
+                break Some(l);
+            }
+        };
+        if !above.is_some_and(|l| l.starts_with("///") || l.starts_with("//!")) {
+            missing.push(format!("line {}: {text}", i + 1));
+        }
+    }
+    missing
 }
 
 #[test]
@@ -92,7 +144,48 @@ fn real_xano_specs() {
         return;
     }
     assert_eq!(specs.len(), 3, "expected the three saved Xano specs");
-    for spec in specs {
-        check(&spec);
+    for spec in &specs {
+        let (name, source) = generate_checked(spec);
+        let missing = undocumented(&source);
+        assert!(
+            missing.is_empty(),
+            "{name}: undocumented items:\n{}",
+            missing.join("\n")
+        );
+        let (_, again) = generate_checked(spec);
+        assert_eq!(source, again, "{name}: two runs differ");
+    }
+    // All three in one file: the order of the arguments does not matter.
+    let generate_all = |specs: &[PathBuf]| {
+        let raws = specs
+            .iter()
+            .map(|spec| xano_codegen::RawSpec::from_path(spec).unwrap())
+            .collect();
+        xano_codegen::generate(raws, &xano_codegen::Settings::default())
+            .unwrap()
+            .to_file_source(Formatting::Builtin)
+            .unwrap()
+    };
+    let forward = generate_all(&specs);
+    let reversed: Vec<PathBuf> = specs.iter().rev().cloned().collect();
+    assert!(
+        forward == generate_all(&reversed),
+        "the output depends on argument order"
+    );
+}
+
+#[test]
+fn fixtures_are_documented() {
+    for spec in specs_in(&workspace().join("xano-codegen/tests/fixtures"))
+        .into_iter()
+        .chain(specs_in(&workspace().join("examples/specs")))
+    {
+        let (name, source) = generate_checked(&spec);
+        let missing = undocumented(&source);
+        assert!(
+            missing.is_empty(),
+            "{name}: undocumented items:\n{}",
+            missing.join("\n")
+        );
     }
 }

@@ -1,0 +1,254 @@
+//! `list` and `fetch`: the Metadata API side, with settings from flags, then
+//! `xano.toml`, then the Xano CLI profile.
+
+use crate::args::{FetchArgs, ListArgs, MetaArgs};
+use crate::{current_dir, print};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use xano_codegen::Error;
+use xano_codegen::config::Project;
+use xano_codegen::fetch::FetchPlan;
+use xano_codegen::meta::{MetaClient, MetaOptions, RetryHook};
+
+pub(crate) fn block_on<F: std::future::Future<Output = Result<ExitCode, Error>>>(
+    future: F,
+) -> Result<ExitCode, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Read {
+            path: PathBuf::from("<runtime>"),
+            source,
+        })?
+        .block_on(future)
+}
+
+/// Settings for the Meta API commands, from flags, then xano.toml, then the Xano
+/// CLI profile.
+struct MetaContext {
+    client: MetaClient,
+    instance: Option<String>,
+    workspace: Option<String>,
+    branch: Option<String>,
+    project: Option<Project>,
+}
+
+fn meta_context(args: MetaArgs) -> Result<MetaContext, Error> {
+    let cwd = current_dir()?;
+    let project = if cwd.join(xano_codegen::config::FILE_NAME).exists() {
+        Some(Project::load(&cwd)?)
+    } else {
+        None
+    };
+    let credentials =
+        xano_codegen::credentials::resolve(args.token, |name| std::env::var(name).ok())?;
+    let from_toml = project.as_ref().map(|p| &p.config.xano);
+    let instance = args
+        .instance
+        .or_else(|| from_toml.and_then(|x| x.instance.clone()))
+        .or(credentials.instance_origin.clone());
+    let workspace = args
+        .workspace
+        .or_else(|| {
+            from_toml.and_then(|x| {
+                x.workspace.as_ref().map(|w| match w {
+                    xano_codegen::config::WorkspaceRef::Id(id) => id.to_string(),
+                    xano_codegen::config::WorkspaceRef::Name(name) => name.clone(),
+                })
+            })
+        })
+        .or(credentials.workspace.clone());
+    let branch = args
+        .branch
+        .or_else(|| from_toml.and_then(|x| x.branch.clone()))
+        .or(credentials.branch.clone());
+    let client = MetaClient::new(
+        credentials.token,
+        MetaOptions {
+            master_origin: args.master_origin,
+            allow_insecure: args.allow_insecure,
+            base_delay: std::time::Duration::from_millis(args.retry_delay_ms),
+            on_retry: Some(RetryHook(std::sync::Arc::new(|what, wait| {
+                eprintln!("note: {what}; retrying in {:.1} s", wait.as_secs_f64());
+            }))),
+            ..MetaOptions::default()
+        },
+    )?;
+    Ok(MetaContext {
+        client,
+        instance,
+        workspace,
+        branch,
+        project,
+    })
+}
+
+pub(crate) async fn list(args: ListArgs) -> Result<ExitCode, Error> {
+    let json = args.json;
+    let context = meta_context(args.meta)?;
+    let client = &context.client;
+    let (headers, rows, value): (Vec<&str>, Vec<Vec<String>>, serde_json::Value) =
+        match (&context.instance, &context.workspace) {
+            (None, _) => {
+                let instances = client.instances().await?;
+                let rows = instances
+                    .iter()
+                    .map(|i| {
+                        vec![
+                            i.name.clone(),
+                            i.display.clone().unwrap_or_default(),
+                            i.origin().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                (
+                    vec!["NAME", "DISPLAY", "ORIGIN"],
+                    rows,
+                    serde_json::to_value(&instances).unwrap_or_default(),
+                )
+            }
+            (Some(instance), None) => {
+                let origin = client.resolve_instance(instance).await?;
+                let workspaces = client.workspaces(&origin).await?;
+                let rows = workspaces
+                    .iter()
+                    .map(|w| vec![w.id.to_string(), w.name.clone()])
+                    .collect();
+                (
+                    vec!["ID", "NAME"],
+                    rows,
+                    serde_json::to_value(&workspaces).unwrap_or_default(),
+                )
+            }
+            (Some(instance), Some(workspace)) => {
+                let origin = client.resolve_instance(instance).await?;
+                let workspace = client.resolve_workspace(&origin, workspace).await?;
+                let groups = client
+                    .api_groups(&origin, workspace.id, context.branch.as_deref())
+                    .await?;
+                let rows = groups
+                    .iter()
+                    .map(|g| {
+                        vec![
+                            g.name.clone(),
+                            g.canonical.clone(),
+                            g.id.to_string(),
+                            g.branch
+                                .clone()
+                                .filter(|b| !b.is_empty())
+                                .unwrap_or_else(|| "live".into()),
+                        ]
+                    })
+                    .collect();
+                (
+                    vec!["NAME", "CANONICAL", "ID", "BRANCH"],
+                    rows,
+                    serde_json::to_value(&groups).unwrap_or_default(),
+                )
+            }
+        };
+    let mut out = String::new();
+    if json {
+        out = serde_json::to_string_pretty(&value).unwrap_or_default();
+        out.push('\n');
+    } else {
+        let widths: Vec<usize> = (0..headers.len())
+            .map(|c| {
+                rows.iter()
+                    .map(|r| r[c].chars().count())
+                    .chain([headers[c].len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in
+            std::iter::once(headers.iter().map(|h| h.to_string()).collect::<Vec<_>>()).chain(rows)
+        {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}"))
+                .collect();
+            out.push_str(cells.join("  ").trim_end());
+            out.push('\n');
+        }
+    }
+    print(&out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
+    let context = meta_context(args.meta)?;
+    let instance = context.instance.clone().ok_or_else(|| Error::Config {
+        file: "--instance".into(),
+        message: "which instance? pass --instance <name|host> or set `instance` in xano.toml"
+            .into(),
+    })?;
+    let origin = context.client.resolve_instance(&instance).await?;
+    let groups = if args.groups.is_empty() {
+        context
+            .project
+            .as_ref()
+            .map(|p| p.config.xano.groups.clone())
+            .unwrap_or_default()
+    } else {
+        args.groups
+    };
+    let dir = match (args.out, &context.project) {
+        (Some(out), _) => out,
+        (None, Some(project)) => project.specs_dir(),
+        (None, None) => PathBuf::from("specs"),
+    };
+    let plan = FetchPlan {
+        origin,
+        workspace: context.workspace.clone(),
+        branch: context.branch.clone(),
+        groups,
+        swagger_token: args.swagger_token.map(secrecy::SecretString::from),
+    };
+    let bar = indicatif::ProgressBar::new(0);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} {msg}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+    );
+    let fetched = xano_codegen::fetch::fetch(&context.client, &plan, |name, index, total| {
+        bar.set_length(total as u64);
+        bar.set_position(index as u64);
+        bar.set_message(name.to_owned());
+    })
+    .await;
+    bar.finish_and_clear();
+    let fetched = fetched?;
+
+    if args.check {
+        let changes = xano_codegen::fetch::changes(&dir, &fetched)?;
+        if changes.is_empty() {
+            eprintln!(
+                "{} spec(s) match {}",
+                fetched.specs.len(),
+                dir.join(xano_codegen::lock::LOCK_FILE).display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for change in &changes {
+            eprintln!("changed: {change}");
+        }
+        eprintln!("the remote specs changed: run `xano-codegen fetch` (then `generate`)");
+        return Ok(ExitCode::from(1));
+    }
+    xano_codegen::fetch::write(&dir, &fetched)?;
+    for group in &fetched.lock.groups {
+        eprintln!(
+            "fetched {} ({}) → {}",
+            group.name,
+            group.canonical,
+            dir.join(&group.file).display()
+        );
+    }
+    eprintln!(
+        "{} spec(s) and {} written",
+        fetched.specs.len(),
+        xano_codegen::lock::LOCK_FILE
+    );
+    Ok(ExitCode::SUCCESS)
+}
