@@ -83,6 +83,12 @@ impl Builder {
         self
     }
 
+    /// See [`Settings::with_fake`] (on when this or `fake` of `xano.toml` says so).
+    pub fn with_fake(&mut self, fake: bool) -> &mut Self {
+        self.settings.with_fake(fake);
+        self
+    }
+
     /// See [`Settings::with_derive`] (added to `derive` of `xano.toml`).
     pub fn with_derive(&mut self, derive: impl Into<String>) -> &mut Self {
         self.settings.with_derive(derive);

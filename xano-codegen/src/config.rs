@@ -68,6 +68,10 @@ pub struct XanoSection {
     /// (see [`crate::Settings::with_replace`]).
     #[serde(default)]
     pub replace: std::collections::BTreeMap<String, String>,
+    /// Also generate a typed fake of each group for tests (see
+    /// [`crate::Settings::with_fake`]).
+    #[serde(default)]
+    pub fake: bool,
 }
 
 impl XanoSection {
@@ -85,6 +89,9 @@ impl XanoSection {
         }
         for (name, path) in &self.replace {
             settings.with_replace(name, path);
+        }
+        if self.fake {
+            settings.with_fake(true);
         }
     }
 }

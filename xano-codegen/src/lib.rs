@@ -56,6 +56,7 @@ pub struct Settings {
     stream: Vec<String>,
     renames: Vec<model::customize::Rename>,
     replacements: Vec<(String, String)>,
+    fake: bool,
 }
 
 impl Settings {
@@ -109,6 +110,15 @@ impl Settings {
         self
     }
 
+    /// Also generates, per group, a typed fake of the API group for tests: a
+    /// `fake` module compiled under `cfg(any(test, feature = "xano-fake"))`
+    /// (declare the `xano-fake` feature as `["xano-runtime/fake"]`; see
+    /// `xano_runtime::fake`). Default: off.
+    pub fn with_fake(&mut self, fake: bool) -> &mut Self {
+        self.fake = fake;
+        self
+    }
+
     /// These settings, then `later`'s (module names, derives, streams, renames and
     /// replacements of both).
     pub fn merged_with(&self, later: &Settings) -> Settings {
@@ -118,6 +128,7 @@ impl Settings {
             .extend(later.module_names.iter().cloned());
         merged.derives.extend(later.derives.iter().cloned());
         merged.stream.extend(later.stream.iter().cloned());
+        merged.fake |= later.fake;
         merged.renames.extend(later.renames.iter().cloned());
         merged
             .replacements
@@ -259,6 +270,7 @@ fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generat
             })?;
         customized.extend(found);
         model::apply_derives(&mut group, &settings.derives);
+        group.fake = settings.fake;
 
         notes.push((raw.origin.clone(), spec_notes));
         groups.push(group);

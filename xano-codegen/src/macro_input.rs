@@ -20,7 +20,7 @@ use quote::quote;
 use std::path::Path;
 use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
-use syn::{Ident, LitInt, LitStr, Token, braced, bracketed};
+use syn::{Ident, LitBool, LitInt, LitStr, Token, braced, bracketed};
 
 /// Parsed macro arguments.
 pub struct MacroInput {
@@ -28,6 +28,7 @@ pub struct MacroInput {
     module: Option<LitStr>,
     derives: Vec<LitStr>,
     stream: Vec<LitStr>,
+    fake: Option<LitBool>,
     max_spec_size: Option<LitStr>,
     max_depth: Option<LitInt>,
     renames: Vec<(Ident, LitStr)>,
@@ -42,6 +43,7 @@ impl std::fmt::Debug for MacroInput {
             .field("module", &self.module.as_ref().map(LitStr::value))
             .field("derives", &values(&self.derives))
             .field("stream", &values(&self.stream))
+            .field("fake", &self.fake.as_ref().map(|fake| fake.value))
             .field(
                 "max_spec_size",
                 &self.max_spec_size.as_ref().map(LitStr::value),
@@ -78,6 +80,11 @@ impl Parse for MacroInput {
                 "module" => parsed.module = Some(string(input, "module", "a module name string")?),
                 "derives" => parsed.derives.extend(strings(input, "derives")?),
                 "stream" => parsed.stream.extend(strings(input, "stream")?),
+                "fake" => {
+                    parsed.fake = Some(input.parse::<LitBool>().map_err(|err| {
+                        syn::Error::new(err.span(), "`fake` takes `true` or `false`")
+                    })?)
+                }
                 "rename" => parsed.renames.extend(map(input, "rename", "\"new_name\"")?),
                 "replace" => {
                     parsed
@@ -100,7 +107,7 @@ impl Parse for MacroInput {
                     return Err(syn::Error::new(
                         key.span(),
                         format!(
-                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`, `rename`, `replace`, `max_spec_size`, `max_depth`"
+                            "unknown key `{other}`: expected one of `spec`, `specs`, `module`, `derives`, `stream`, `fake`, `rename`, `replace`, `max_spec_size`, `max_depth`"
                         ),
                     ));
                 }
@@ -183,6 +190,7 @@ impl MacroInput {
             module: None,
             derives: Vec::new(),
             stream: Vec::new(),
+            fake: None,
             max_spec_size: None,
             max_depth: None,
             renames: Vec::new(),
@@ -223,6 +231,9 @@ impl MacroInput {
         }
         for (name, path) in &self.replacements {
             settings.with_replace(name.to_string(), path.value());
+        }
+        if let Some(fake) = &self.fake {
+            settings.with_fake(fake.value);
         }
         settings
     }

@@ -22,6 +22,8 @@ mod call;
 mod client;
 mod config;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod file;
 mod object;
 pub mod paging;

@@ -56,6 +56,26 @@ impl<T> Default for Page<T> {
     }
 }
 
+impl<T> Page<T> {
+    /// A single page holding all of `items`, as Xano sends the first and only
+    /// page of a paged list (for fakes and tests).
+    pub fn of(items: Vec<T>) -> Page<T> {
+        let count = i64::try_from(items.len()).unwrap_or(i64::MAX);
+        Page {
+            items_received: Some(count),
+            cur_page: Some(1),
+            next_page: None,
+            prev_page: None,
+            offset: Some(0),
+            per_page: Some(count),
+            items_total: Some(count),
+            page_total: Some(1),
+            items,
+            extra: JsonMap::new(),
+        }
+    }
+}
+
 impl<T: DeserializeOwned> ObjectFields for Page<T> {
     fn read_field<'de, A: MapAccess<'de>>(
         &mut self,

@@ -155,6 +155,11 @@ pub(crate) struct GenerateArgs {
     /// "POST /chat"; repeatable. Default: xano.toml's `stream`.
     #[arg(long = "stream", value_name = "METHOD PATH")]
     pub(crate) streams: Vec<String>,
+    /// Also generate, per group, a typed fake server for your tests (a `fake`
+    /// module under `cfg(any(test, feature = "xano-fake"))`). Default: xano.toml's
+    /// `fake`.
+    #[arg(long)]
+    pub(crate) fake: bool,
     /// Adds a derive (`Eq`, `Hash`, `schemars::JsonSchema`, …) to every generated
     /// type; repeatable.
     #[arg(long = "derive", value_name = "PATH")]

@@ -53,6 +53,9 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     for stream in &args.streams {
         settings.with_stream(stream);
     }
+    if args.fake {
+        settings.with_fake(true);
+    }
     let generation = xano_codegen::generate(raws, &settings)?;
     for (origin, notes) in &generation.notes {
         if args.quiet {

@@ -6,6 +6,7 @@
 //! machine; the macro gets the same text as tokens ([`group_tokens`]), so the
 //! CLI, build.rs and the macro generate the same code.
 
+mod fake;
 pub mod layout;
 
 use crate::model::naming::serde_name;
@@ -65,13 +66,28 @@ pub fn ident(name: &str) -> Ident {
 }
 
 fn write_group(out: &mut Out, group: &ApiGroup, indent: usize) {
-    head(out, group, indent);
+    let deserialize_imported = head(out, group, indent);
     out.blank();
     client_impl(out, group, indent);
+    // The fake reads nested request types back with serde.
+    let fake_derive = group.fake.then(|| {
+        let path = if deserialize_imported {
+            "Deserialize"
+        } else {
+            "xano_runtime::serde::Deserialize"
+        };
+        vec![fake::FAKE_CFG.to_owned(), format!("derive({path})")]
+    });
     for item in Layout::new(group).items {
         out.blank();
         match item {
-            TypeItem::Def(i) => type_def(out, &group.types.defs()[i], &group.types, indent),
+            TypeItem::Def(i) => type_def(
+                out,
+                &group.types.defs()[i],
+                &group.types,
+                fake_derive.as_deref(),
+                indent,
+            ),
             TypeItem::OutputAlias(i) => {
                 let endpoint = &group.endpoints[i];
                 let target = type_text(&endpoint.output, &group.types);
@@ -92,6 +108,10 @@ fn write_group(out: &mut Out, group: &ApiGroup, indent: usize) {
                 }
             }
         }
+    }
+    if group.fake {
+        out.blank();
+        fake::module(out, group, indent);
     }
 }
 
@@ -147,8 +167,9 @@ impl Layout {
     }
 }
 
-/// The module doc, the serde import, the constants and the `Client` struct.
-fn head(out: &mut Out, group: &ApiGroup, indent: usize) {
+/// The module doc, the serde import, the constants and the `Client` struct;
+/// whether `Deserialize` is imported.
+fn head(out: &mut Out, group: &ApiGroup, indent: usize) -> bool {
     let mut module_doc = format!("The `{}` API group.", group.title.replace('`', "'"));
     if let Some(description) = &group.description {
         module_doc.push_str("\n\n");
@@ -233,6 +254,7 @@ fn head(out: &mut Out, group: &ApiGroup, indent: usize) {
     out.line(indent, "pub struct Client {");
     out.line(indent + 1, "client: xano_runtime::Client,");
     out.line(indent, "}");
+    serde_names.contains(&"Deserialize")
 }
 
 /// `impl Client { … }` with `Client::new` and every endpoint's methods.
@@ -610,9 +632,17 @@ fn derives_serialize(def: &TypeDef) -> bool {
     }
 }
 
-fn type_def(out: &mut Out, def: &TypeDef, types: &TypeSpace, indent: usize) {
+/// `fake_derive`: the `cfg_attr` arguments that give request types
+/// `Deserialize` for the fake, when one is generated.
+fn type_def(
+    out: &mut Out,
+    def: &TypeDef,
+    types: &TypeSpace,
+    fake_derive: Option<&[String]>,
+    indent: usize,
+) {
     match &def.kind {
-        TypeKind::Struct(s) => struct_def(out, def, s, types, indent),
+        TypeKind::Struct(s) => struct_def(out, def, s, types, fake_derive, indent),
         TypeKind::Enum(e) => enum_def(out, def, e, indent),
     }
 }
@@ -657,7 +687,14 @@ fn derive_list(base: &[&str], def: &TypeDef) -> Vec<String> {
         .collect()
 }
 
-fn struct_def(out: &mut Out, def: &TypeDef, s: &StructDef, types: &TypeSpace, indent: usize) {
+fn struct_def(
+    out: &mut Out,
+    def: &TypeDef,
+    s: &StructDef,
+    types: &TypeSpace,
+    fake_derive: Option<&[String]>,
+    indent: usize,
+) {
     let has_body = s
         .fields
         .iter()
@@ -741,6 +778,18 @@ fn struct_def(out: &mut Out, def: &TypeDef, s: &StructDef, types: &TypeSpace, in
                 base.push("Serialize");
             }
             layout::attribute(out, indent, "derive", &derive_list(&base, def));
+            // Not where a field is sent outside the body (`skip`): the fake
+            // reads those inputs one by one.
+            let skips = has_body
+                && s.fields
+                    .iter()
+                    .any(|f| matches!(f.location, Location::Query | Location::Header));
+            if let Some(cfg_attr) = fake_derive
+                && serde
+                && !skips
+            {
+                layout::attribute(out, indent, "cfg_attr", cfg_attr);
+            }
             if serde {
                 out.line(indent, "#[serde(crate = \"xano_runtime::serde\")]");
             }

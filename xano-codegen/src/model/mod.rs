@@ -47,6 +47,9 @@ pub struct ApiGroup {
     /// Extra derives for every generated struct and enum (see
     /// [`crate::Settings::with_derive`]).
     pub derives: Vec<String>,
+    /// Whether a typed `fake` module is generated too (see
+    /// [`crate::Settings::with_fake`]).
+    pub fake: bool,
 }
 
 /// One HTTP method.
@@ -366,6 +369,7 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         sha256: sha256.to_owned(),
         warnings: builder.warnings,
         derives: Vec::new(),
+        fake: false,
     })
 }
 
