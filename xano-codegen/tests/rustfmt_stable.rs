@@ -74,10 +74,19 @@ fn compare(name: &str, source: &str, failures: &mut Vec<String>) {
     for edition in ["2021", "2024"] {
         match rustfmt(source, edition) {
             Some(formatted) if formatted == source => {}
-            Some(formatted) => failures.push(format!(
-                "style edition {edition}: {}",
-                first_difference(name, source, &formatted)
-            )),
+            Some(formatted) => {
+                // `XANO_DUMP_DIR=…` keeps both sides of each difference to diff.
+                if let Some(dir) = std::env::var_os("XANO_DUMP_DIR") {
+                    let stem = name.replace(['/', ' ', '→'], "_");
+                    let dir = std::path::Path::new(&dir);
+                    std::fs::write(dir.join(format!("{stem}.ours.rs")), source).unwrap();
+                    std::fs::write(dir.join(format!("{stem}.rustfmt.rs")), &formatted).unwrap();
+                }
+                failures.push(format!(
+                    "style edition {edition}: {}",
+                    first_difference(name, source, &formatted)
+                ))
+            }
             None => failures.push(format!(
                 "{name}: rustfmt could not parse the generated code"
             )),

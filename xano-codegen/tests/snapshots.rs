@@ -189,3 +189,25 @@ fn fixtures_are_documented() {
         );
     }
 }
+
+/// The typed fake of the bundled example: snapshotted for review, documented
+/// like the rest (the users' own docs lint sees it in their test builds).
+#[test]
+fn bundled_example_with_fake() {
+    let spec = workspace().join("examples/specs/bookstore.json");
+    let raw = xano_codegen::RawSpec::from_path(&spec).unwrap();
+    let mut settings = xano_codegen::Settings::default();
+    settings.with_fake(true).with_stream("POST /chat");
+    let source = xano_codegen::generate(vec![raw], &settings)
+        .unwrap()
+        .to_file_source(Formatting::Builtin)
+        .unwrap();
+    let missing = undocumented(&source);
+    assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+    // One registration per endpoint, plus one per streaming variant.
+    assert_eq!(source.matches("impl Handler<").count(), 15 + 1);
+    let fake = &source[source.find("pub mod fake").unwrap()..];
+    insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("bookstore_fake", fake);
+    });
+}

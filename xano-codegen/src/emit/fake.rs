@@ -71,18 +71,11 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
         out.line(inner, "const ROUTES: &[Route] = &[];");
     } else if let [endpoint] = group.endpoints.as_slice() {
         // rustfmt lets a lone element overflow the brackets.
-        layout::struct_literal(
-            out,
-            inner,
-            "const ROUTES: &[Route] = &[",
-            "Route",
-            &route_fields(endpoint),
-            "];",
-        );
+        route(out, inner, "const ROUTES: &[Route] = &[", endpoint, "];");
     } else {
         out.line(inner, "const ROUTES: &[Route] = &[");
         for endpoint in &group.endpoints {
-            layout::struct_literal(out, inner + 1, "", "Route", &route_fields(endpoint), ",");
+            route(out, inner + 1, "", endpoint, ",");
         }
         out.line(inner, "];");
     }
@@ -139,6 +132,16 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
                     out.line(inner + 2, ")>,");
                     out.line(inner + 1, close(&parts, inner + 3));
                 }
+                None if (inner + 2) * 4 + layout::width(&args) + 11 > layout::MAX_WIDTH => {
+                    // `FakeCall<…>` itself too wide: its argument on a line of its own.
+                    out.line(inner + 1, &format!("{head}("));
+                    out.line(inner + 2, "&self,");
+                    out.line(inner + 1, ") -> Vec<");
+                    out.line(inner + 2, "FakeCall<");
+                    out.line(inner + 3, &format!("{args},"));
+                    out.line(inner + 2, ">,");
+                    out.line(inner + 1, close(&[&args], inner + 3));
+                }
                 None => {
                     let ret = Ret {
                         path: "Vec".into(),
@@ -170,17 +173,29 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
     out.line(indent, "}");
 }
 
-/// The fields of an endpoint's `Route`.
-fn route_fields(endpoint: &Endpoint) -> Vec<String> {
-    vec![
-        format!("method: {}", string_literal(endpoint.method.as_str())),
-        format!("path: {}", string_literal(&endpoint.path)),
-        format!("auth: {}", endpoint.auth),
-        format!(
-            "register_with: {}",
-            string_literal(&format!("Server::{}", register_name(&endpoint.fn_name)))
-        ),
-    ]
+/// `Route::new("GET", "/books", false, "get_books")` for an endpoint, after
+/// `prefix` and before `suffix`: on one line when its arguments are within
+/// rustfmt's 60-column `fn_call_width` and the line fits, else one argument
+/// per line. (A path too long for any line is then left as it is by rustfmt
+/// in both style editions, where a struct field's value is not.)
+fn route(out: &mut Out, indent: usize, prefix: &str, endpoint: &Endpoint, suffix: &str) {
+    let args = [
+        string_literal(endpoint.method.as_str()),
+        string_literal(&endpoint.path),
+        endpoint.auth.to_string(),
+        string_literal(&register_name(&endpoint.fn_name)),
+    ];
+    let inline = args.join(", ");
+    let one_line = format!("{prefix}Route::new({inline}){suffix}");
+    if layout::width(&inline) <= 60 && indent * 4 + layout::width(&one_line) <= layout::MAX_WIDTH {
+        out.line(indent, &one_line);
+        return;
+    }
+    out.line(indent, &format!("{prefix}Route::new("));
+    for arg in &args {
+        out.line(indent + 1, &format!("{arg},"));
+    }
+    out.line(indent, &format!("){suffix}"));
 }
 
 /// `impl Server { … }`: start, origin, client, server, calls, then one

@@ -380,12 +380,13 @@ pub fn struct_literal(
         return;
     }
     // A `let` moves the literal under the `=` when it then fits on one line, or
-    // when even `let x = Name {` is too wide.
+    // when even `let x = Name {` is too wide (rustfmt moves it at exactly the
+    // width, too).
     if let Some(lead) = prefix.strip_suffix(" = ") {
         let next_line = format!("{name} {{ {body} }}{suffix}");
         let fits_below =
             width(&body) <= STRUCT_LIT_WIDTH && (indent + 1) * 4 + width(&next_line) <= MAX_WIDTH;
-        if fits_below || indent * 4 + width(prefix) + width(name) + 2 > MAX_WIDTH {
+        if fits_below || indent * 4 + width(prefix) + width(name) + 2 >= MAX_WIDTH {
             out.line(indent, &format!("{lead} ="));
             return struct_literal(out, indent + 1, "", name, fields, suffix);
         }

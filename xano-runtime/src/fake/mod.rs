@@ -53,8 +53,26 @@ pub struct Route {
     pub path: &'static str,
     /// Whether the spec requires a bearer token.
     pub auth: bool,
-    /// The generated function that registers its handler, for messages.
+    /// The `Server` method that registers its handler, for messages.
     pub register_with: &'static str,
+}
+
+impl Route {
+    /// An endpoint: method, path template, whether it needs a bearer token, and
+    /// the generated method that registers its handler.
+    pub const fn new(
+        method: &'static str,
+        path: &'static str,
+        auth: bool,
+        register_with: &'static str,
+    ) -> Route {
+        Route {
+            method,
+            path,
+            auth,
+            register_with,
+        }
+    }
 }
 
 /// A typed handler of a generated `fake` module: the endpoint's arguments in
@@ -435,7 +453,7 @@ async fn serve(
     }
     let Some(handler) = state.handlers.get(&index).cloned() else {
         state.unhandled.push(format!(
-            "{call}: no handler for `{} {}`; register one with `{}`",
+            "{call}: no handler for `{} {}`; register one with `Server::{}`",
             endpoint.method, endpoint.path, endpoint.register_with
         ));
         return respond(XanoError::not_found("Unable to locate request.").into_reply());
