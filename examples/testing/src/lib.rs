@@ -11,6 +11,9 @@
 //! `tests/hand_written_stubs.rs` has the same cases written the usual way (an
 //! HTTP stub answering untyped JSON), for comparison.
 
+// The generated client and its fake raise no warnings, `missing_docs` included.
+#![deny(warnings, missing_docs)]
+
 mod generated;
 
 pub use generated::bookstore;
