@@ -198,65 +198,59 @@ fn route(out: &mut Out, indent: usize, prefix: &str, endpoint: &Endpoint, suffix
     out.line(indent, &format!("){suffix}"));
 }
 
+/// `Server`'s own methods: doc, signature, body lines (with their depth).
+type OwnMethod = (&'static str, &'static str, &'static [(usize, &'static str)]);
+
+/// The methods every `Server` has, before the per-endpoint registrations (their
+/// names are `SERVER_METHODS`).
+const SERVER_OWN_METHODS: &[OwnMethod] = &[
+    (
+        "Starts the fake on an ephemeral port of 127.0.0.1.",
+        "pub async fn start() -> Self {",
+        &[
+            (0, "Self {"),
+            (1, "server: FakeServer::start(API_GROUP, ROUTES).await,"),
+            (0, "}"),
+        ],
+    ),
+    (
+        "`http://127.0.0.1:<port>`: the origin to give `xano_runtime::Client::builder`.",
+        "pub fn origin(&self) -> &str {",
+        &[(0, "self.server.origin()")],
+    ),
+    (
+        "A client of this group on the fake, with default settings.",
+        "pub fn client(&self) -> Result<Client, xano_runtime::Error> {",
+        &[(0, "Ok(Client::new(&self.server.client()?))")],
+    ),
+    (
+        "The untyped server: every request, raw replies, rate limits, a required\ntoken, unhandled calls allowed.",
+        "pub fn server(&self) -> &FakeServer {",
+        &[(0, "&self.server")],
+    ),
+    (
+        "The calls received so far, read back per endpoint.",
+        "pub fn calls(&self) -> Calls<'_> {",
+        &[(0, "Calls {"), (1, "server: &self.server,"), (0, "}")],
+    ),
+];
+
 /// `impl Server { … }`: start, origin, client, server, calls, then one
 /// registration per endpoint (and per streaming variant).
 fn server_impl(out: &mut Out, group: &ApiGroup, indent: usize) {
     let inner = indent + 1;
     out.line(indent, "impl Server {");
-    out.doc(
-        inner,
-        "Starts the fake on an ephemeral port of 127.0.0.1.",
-        false,
-    );
-    out.line(inner, "pub async fn start() -> Self {");
-    out.line(inner + 1, "Self {");
-    out.line(
-        inner + 2,
-        "server: FakeServer::start(API_GROUP, ROUTES).await,",
-    );
-    out.line(inner + 1, "}");
-    out.line(inner, "}");
-    out.blank();
-    out.doc(
-        inner,
-        "`http://127.0.0.1:<port>`: the origin to give `xano_runtime::Client::builder`.",
-        false,
-    );
-    out.line(inner, "pub fn origin(&self) -> &str {");
-    out.line(inner + 1, "self.server.origin()");
-    out.line(inner, "}");
-    out.blank();
-    out.doc(
-        inner,
-        "A client of this group on the fake, with default settings.",
-        false,
-    );
-    out.line(
-        inner,
-        "pub fn client(&self) -> Result<Client, xano_runtime::Error> {",
-    );
-    out.line(inner + 1, "Ok(Client::new(&self.server.client()?))");
-    out.line(inner, "}");
-    out.blank();
-    out.doc(
-        inner,
-        "The untyped server: every request, raw replies, rate limits, a required\ntoken, unhandled calls allowed.",
-        false,
-    );
-    out.line(inner, "pub fn server(&self) -> &FakeServer {");
-    out.line(inner + 1, "&self.server");
-    out.line(inner, "}");
-    out.blank();
-    out.doc(
-        inner,
-        "The calls received so far, read back per endpoint.",
-        false,
-    );
-    out.line(inner, "pub fn calls(&self) -> Calls<'_> {");
-    out.line(inner + 1, "Calls {");
-    out.line(inner + 2, "server: &self.server,");
-    out.line(inner + 1, "}");
-    out.line(inner, "}");
+    for (i, (doc, signature, body)) in SERVER_OWN_METHODS.iter().enumerate() {
+        if i > 0 {
+            out.blank();
+        }
+        out.doc(inner, doc, false);
+        out.line(inner, signature);
+        for (depth, line) in *body {
+            out.line(inner + 1 + depth, line);
+        }
+        out.line(inner, "}");
+    }
     for endpoint in &group.endpoints {
         let args = args_type(endpoint, group);
         out.blank();
