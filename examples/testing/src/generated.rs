@@ -1066,12 +1066,7 @@ pub mod bookstore {
     pub mod fake {
         use super::*;
 
-        use xano_runtime::fake::FakeCall;
-        use xano_runtime::fake::FakeRequest;
-        use xano_runtime::fake::FakeServer;
-        use xano_runtime::fake::Handler;
-        use xano_runtime::fake::Route;
-        use xano_runtime::fake::XanoError;
+        use xano_runtime::fake::{FakeCall, FakeRequest, FakeServer, Handler, Route, XanoError};
 
         /// The group's endpoints, as the fake serves them.
         const ROUTES: &[Route] = &[

@@ -57,8 +57,15 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
         imports.push("Reply");
     }
     imports.sort_unstable();
-    for name in imports {
-        out.line(inner, &format!("use xano_runtime::fake::{name};"));
+    let list = imports.join(", ");
+    let one_line = format!("use xano_runtime::fake::{{{list}}};");
+    // rustfmt keeps a `use` list on one line up to two columns short of the width.
+    if inner * 4 + layout::width(&one_line) <= layout::MAX_WIDTH - 2 {
+        out.line(inner, &one_line);
+    } else {
+        out.line(inner, "use xano_runtime::fake::{");
+        out.line(inner + 1, &format!("{list},"));
+        out.line(inner, "};");
     }
 
     out.blank();
