@@ -570,3 +570,40 @@ async fn read_body(request: Request) -> Result<FakeBody, String> {
         }),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shared(routes: &[Route]) -> Shared {
+        Shared {
+            api_group: "/api:g".to_owned(),
+            routes: routes.to_vec(),
+            state: Mutex::new(Records::default()),
+        }
+    }
+
+    #[test]
+    fn literal_segments_win_and_parameters_are_decoded() {
+        let shared = shared(&[
+            Route::new("GET", "/books/{id}", false, "get_book"),
+            Route::new("GET", "/books/count", false, "count"),
+            Route::new("GET", "/a/{x}/b/", false, "trailing"),
+        ]);
+        let get = Method::GET;
+        assert_eq!(shared.route(&get, "/api:g/books/count").unwrap().0, 1);
+        let (index, params) = shared.route(&get, "/api:g/books/a%2Fb").unwrap();
+        assert_eq!(
+            (index, params),
+            (0, vec![("id".to_owned(), "a/b".to_owned())])
+        );
+        // A branch in the URL, a trailing slash kept, the wrong method or group.
+        assert_eq!(shared.route(&get, "/api:g:v2/books/count").unwrap().0, 1);
+        assert_eq!(shared.route(&get, "/api:g/a/1/b/").unwrap().0, 2);
+        assert!(shared.route(&get, "/api:g/a/1/b").is_none());
+        assert!(shared.route(&get, "/api:g/books/").is_none());
+        assert!(shared.route(&Method::POST, "/api:g/books/count").is_none());
+        assert!(shared.route(&get, "/api:other/books/count").is_none());
+        assert!(shared.route(&get, "/api:gx/books/count").is_none());
+    }
+}

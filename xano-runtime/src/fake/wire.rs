@@ -175,3 +175,37 @@ fn decode(text: &str, plus_is_space: bool) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn what_the_sdk_writes_is_read_as_meant() {
+        let fields = parse_query("a[]=1&a[]=2&o[k]=v+w&objs[0][x]=1&objs[1][x]=2&p=%2B").unwrap();
+        assert_eq!(
+            Value::Object(fields),
+            json!({"a": ["1", "2"], "o": {"k": "v w"}, "objs": [{"x": "1"}, {"x": "2"}], "p": "+"})
+        );
+    }
+
+    #[test]
+    fn what_a_php_parser_would_misread_is_refused() {
+        for (query, why) in [
+            ("objs[][a]=1", "`[]` below the top level"),
+            ("a[=1", "malformed"),
+            ("[x]=1", "no name"),
+            ("o[k]=1&o[k]=2", "sent twice"),
+            ("a[]=1&a[k]=2", "mixes"),
+        ] {
+            let err = parse_query(query).unwrap_err();
+            assert!(err.contains(why), "{query}: {err}");
+        }
+    }
+
+    #[test]
+    fn a_plus_is_a_space_in_a_query_and_itself_in_a_path() {
+        assert_eq!(percent_decode("a+b%20c"), "a b c");
+        assert_eq!(percent_decode_path("a+b%2Fc"), "a+b/c");
+    }
+}
