@@ -29,10 +29,6 @@ const OWN_NAMES: &[&str] = &[
     "XanoError",
 ];
 
-/// Names of `Server`'s own methods: an endpoint spelled the same registers
-/// through `<name>_endpoint`.
-const SERVER_METHODS: &[&str] = &["start", "origin", "client", "server", "calls"];
-
 /// `pub mod fake { … }` for `group`, at `indent`.
 pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
     let title = group.title.replace('`', "'");
@@ -112,70 +108,76 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
     out.line(inner, "}");
     if !group.endpoints.is_empty() {
         out.blank();
-        out.line(inner, "impl Calls<'_> {");
-        for (i, endpoint) in group.endpoints.iter().enumerate() {
-            if i > 0 {
-                out.blank();
-            }
-            out.doc(
-                inner + 1,
-                &format!(
-                    "The calls to {}, in order, with their arguments.\n\nCalls whose inputs could not be read (answered 400) are left out.",
-                    endpoint_line(endpoint)
-                ),
-                false,
-            );
-            let args = args_type(endpoint, group);
-            let head = format!("pub fn {}", endpoint.fn_name);
-            match wide_tuple(&args) {
-                Some(parts) => {
-                    out.line(inner + 1, &format!("{head}("));
-                    out.line(inner + 2, "&self,");
-                    out.line(inner + 1, ") -> Vec<");
-                    out.line(inner + 2, "FakeCall<(");
-                    for part in &parts {
-                        out.line(inner + 3, &format!("{part},"));
-                    }
-                    out.line(inner + 2, ")>,");
-                    out.line(inner + 1, close(&parts, inner + 3));
-                }
-                None if (inner + 2) * 4 + layout::width(&args) + 11 > layout::MAX_WIDTH => {
-                    // `FakeCall<…>` itself too wide: its argument on a line of its own.
-                    out.line(inner + 1, &format!("{head}("));
-                    out.line(inner + 2, "&self,");
-                    out.line(inner + 1, ") -> Vec<");
-                    out.line(inner + 2, "FakeCall<");
-                    out.line(inner + 3, &format!("{args},"));
-                    out.line(inner + 2, ">,");
-                    out.line(inner + 1, close(&[&args], inner + 3));
-                }
-                None => {
-                    let ret = Ret {
-                        path: "Vec".into(),
-                        args: vec![format!("FakeCall<{args}>")],
-                    };
-                    layout::signature(out, inner + 1, &head, &["&self".to_owned()], &ret);
-                }
-            }
-            server_call(
-                out,
-                inner + 2,
-                "calls",
-                &[
-                    string_literal(endpoint.method.as_str()),
-                    string_literal(&endpoint.path),
-                    reader_name(endpoint),
-                ],
-                "",
-            );
-            out.line(inner + 1, "}");
-        }
-        out.line(inner, "}");
+        calls_impl(out, group, inner);
     }
 
     for endpoint in &group.endpoints {
         out.blank();
         reader(out, endpoint, group, inner);
+    }
+    out.line(indent, "}");
+}
+
+/// `impl Calls<'_> { … }`: one accessor per endpoint, returning its recorded
+/// calls read back into its arguments.
+fn calls_impl(out: &mut Out, group: &ApiGroup, indent: usize) {
+    let inner = indent + 1;
+    out.line(indent, "impl Calls<'_> {");
+    for (i, endpoint) in group.endpoints.iter().enumerate() {
+        if i > 0 {
+            out.blank();
+        }
+        out.doc(
+            inner,
+            &format!(
+                "The calls to {}, in order, with their arguments.\n\nCalls whose inputs could not be read (answered 400) are left out.",
+                endpoint_line(endpoint)
+            ),
+            false,
+        );
+        let args = args_type(endpoint, group);
+        let head = format!("pub fn {}", endpoint.fn_name);
+        // The return type broken over lines, when rustfmt would break it: a
+        // wide tuple one element per line, else `FakeCall<…>`'s argument alone.
+        let broken = match wide_tuple(&args) {
+            Some(parts) => Some(("FakeCall<(", parts, ")>,")),
+            None if (inner + 1) * 4 + layout::width(&args) + 11 > layout::MAX_WIDTH => {
+                Some(("FakeCall<", vec![args.as_str()], ">,"))
+            }
+            None => None,
+        };
+        match broken {
+            Some((open, parts, close_line)) => {
+                out.line(inner, &format!("{head}("));
+                out.line(inner + 1, "&self,");
+                out.line(inner, ") -> Vec<");
+                out.line(inner + 1, open);
+                for part in &parts {
+                    out.line(inner + 2, &format!("{part},"));
+                }
+                out.line(inner + 1, close_line);
+                out.line(inner, close(&parts, inner + 2));
+            }
+            None => {
+                let ret = Ret {
+                    path: "Vec".into(),
+                    args: vec![format!("FakeCall<{args}>")],
+                };
+                layout::signature(out, inner, &head, &["&self".to_owned()], &ret);
+            }
+        }
+        server_call(
+            out,
+            inner + 1,
+            "calls",
+            &[
+                string_literal(endpoint.method.as_str()),
+                string_literal(&endpoint.path),
+                reader_name(endpoint),
+            ],
+            "",
+        );
+        out.line(inner, "}");
     }
     out.line(indent, "}");
 }
@@ -205,41 +207,52 @@ fn route(out: &mut Out, indent: usize, prefix: &str, endpoint: &Endpoint, suffix
     out.line(indent, &format!("){suffix}"));
 }
 
-/// `Server`'s own methods: doc, signature, body lines (with their depth).
-type OwnMethod = (&'static str, &'static str, &'static [(usize, &'static str)]);
+/// One of `Server`'s own methods.
+struct OwnMethod {
+    /// Its name: an endpoint spelled the same registers through `<name>_endpoint`.
+    name: &'static str,
+    doc: &'static str,
+    signature: &'static str,
+    /// Body lines, with their depth inside the method.
+    body: &'static [(usize, &'static str)],
+}
 
-/// The methods every `Server` has, before the per-endpoint registrations (their
-/// names are `SERVER_METHODS`).
+/// The methods every `Server` has, before the per-endpoint registrations.
 const SERVER_OWN_METHODS: &[OwnMethod] = &[
-    (
-        "Starts the fake on an ephemeral port of 127.0.0.1.",
-        "pub async fn start() -> Self {",
-        &[
+    OwnMethod {
+        name: "start",
+        doc: "Starts the fake on an ephemeral port of 127.0.0.1.",
+        signature: "pub async fn start() -> Self {",
+        body: &[
             (0, "Self {"),
             (1, "server: FakeServer::start(API_GROUP, ROUTES).await,"),
             (0, "}"),
         ],
-    ),
-    (
-        "`http://127.0.0.1:<port>`: the origin to give `xano_runtime::Client::builder`.",
-        "pub fn origin(&self) -> &str {",
-        &[(0, "self.server.origin()")],
-    ),
-    (
-        "A client of this group on the fake, with default settings.",
-        "pub fn client(&self) -> Result<Client, xano_runtime::Error> {",
-        &[(0, "Ok(Client::new(&self.server.client()?))")],
-    ),
-    (
-        "The untyped server: every request, raw replies, rate limits, a required\ntoken, unhandled calls allowed.",
-        "pub fn server(&self) -> &FakeServer {",
-        &[(0, "&self.server")],
-    ),
-    (
-        "The calls received so far, read back per endpoint.",
-        "pub fn calls(&self) -> Calls<'_> {",
-        &[(0, "Calls {"), (1, "server: &self.server,"), (0, "}")],
-    ),
+    },
+    OwnMethod {
+        name: "origin",
+        doc: "`http://127.0.0.1:<port>`: the origin to give `xano_runtime::Client::builder`.",
+        signature: "pub fn origin(&self) -> &str {",
+        body: &[(0, "self.server.origin()")],
+    },
+    OwnMethod {
+        name: "client",
+        doc: "A client of this group on the fake, with default settings.",
+        signature: "pub fn client(&self) -> Result<Client, xano_runtime::Error> {",
+        body: &[(0, "Ok(Client::new(&self.server.client()?))")],
+    },
+    OwnMethod {
+        name: "server",
+        doc: "The untyped server: every request, raw replies, rate limits, a required\ntoken, unhandled calls allowed.",
+        signature: "pub fn server(&self) -> &FakeServer {",
+        body: &[(0, "&self.server")],
+    },
+    OwnMethod {
+        name: "calls",
+        doc: "The calls received so far, read back per endpoint.",
+        signature: "pub fn calls(&self) -> Calls<'_> {",
+        body: &[(0, "Calls {"), (1, "server: &self.server,"), (0, "}")],
+    },
 ];
 
 /// `impl Server { … }`: start, origin, client, server, calls, then one
@@ -247,13 +260,13 @@ const SERVER_OWN_METHODS: &[OwnMethod] = &[
 fn server_impl(out: &mut Out, group: &ApiGroup, indent: usize) {
     let inner = indent + 1;
     out.line(indent, "impl Server {");
-    for (i, (doc, signature, body)) in SERVER_OWN_METHODS.iter().enumerate() {
+    for (i, method) in SERVER_OWN_METHODS.iter().enumerate() {
         if i > 0 {
             out.blank();
         }
-        out.doc(inner, doc, false);
-        out.line(inner, signature);
-        for (depth, line) in *body {
+        out.doc(inner, method.doc, false);
+        out.line(inner, method.signature);
+        for (depth, line) in method.body {
             out.line(inner + 1 + depth, line);
         }
         out.line(inner, "}");
@@ -678,7 +691,10 @@ fn own(name: &str) -> String {
 }
 
 fn register_name(fn_name: &str) -> String {
-    if SERVER_METHODS.contains(&fn_name) {
+    if SERVER_OWN_METHODS
+        .iter()
+        .any(|method| method.name == fn_name)
+    {
         format!("{fn_name}_endpoint")
     } else {
         fn_name.to_owned()

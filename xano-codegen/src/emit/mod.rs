@@ -346,24 +346,16 @@ fn endpoint_fn(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: us
     out.doc(indent, &text, false);
     let params = params(endpoint, types, None);
     let links = request_links(endpoint, types);
-    let mut send = links.clone_links();
-    send.push(Link::call("send", &[]));
-    send.push(Link::awaited());
-    let body = Chain {
-        indent: indent + 1,
-        root: "self.client",
-        links: &send,
-        suffix: "",
-    };
-    layout::signature(
+    let head = format!("pub async fn {}", endpoint.fn_name);
+    call_fn(
         out,
         indent,
-        &format!("pub async fn {}", endpoint.fn_name),
+        &head,
         &params,
-        &result(&endpoint.output_name),
+        &links,
+        "send",
+        &endpoint.output_name,
     );
-    body.write(out);
-    out.line(indent, "}");
 
     if let Some(stream_fn) = &endpoint.stream_fn {
         out.blank();
@@ -376,25 +368,41 @@ fn endpoint_fn(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: us
             ),
             false,
         );
-        let mut stream = links.clone_links();
-        stream.push(Link::call("stream", &[]));
-        stream.push(Link::awaited());
-        let body = Chain {
-            indent: indent + 1,
-            root: "self.client",
-            links: &stream,
-            suffix: "",
-        };
-        layout::signature(
+        let head = format!("pub async fn {stream_fn}");
+        call_fn(
             out,
             indent,
-            &format!("pub async fn {stream_fn}"),
+            &head,
             &params,
-            &result("xano_runtime::EventStream"),
+            &links,
+            "stream",
+            "xano_runtime::EventStream",
         );
-        body.write(out);
-        out.line(indent, "}");
     }
+}
+
+/// `head(params) -> Result<output, Error> { self.client…<finish>().await }`.
+fn call_fn(
+    out: &mut Out,
+    indent: usize,
+    head: &str,
+    params: &[String],
+    links: &Links,
+    finish: &str,
+    output: &str,
+) {
+    let mut chain = links.clone_links();
+    chain.push(Link::call(finish, &[]));
+    chain.push(Link::awaited());
+    layout::signature(out, indent, head, params, &result(output));
+    Chain {
+        indent: indent + 1,
+        root: "self.client",
+        links: &chain,
+        suffix: "",
+    }
+    .write(out);
+    out.line(indent, "}");
 }
 
 fn result(output: &str) -> Ret {
