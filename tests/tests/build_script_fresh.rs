@@ -9,6 +9,8 @@ fn build_verbose() -> String {
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
     let output = Command::new(env!("CARGO"))
         .args(["build", "-v", "-p", "example-build-script"])
+        // A cargo that inherits a terminal's stdin can cache a failed probe of rustc.
+        .stdin(std::process::Stdio::null())
         .current_dir(workspace)
         .output()
         .expect("cargo runs");

@@ -170,7 +170,7 @@ async fn query_inputs_and_the_paging_envelope() {
 
     // Arrays use Xano's `name[]=` form.
     let found = books
-        .get_search_books(&api::GetSearchBooksInput {
+        .get_search_books_2(&api::GetSearchBooks2Input {
             q: "e".into(),
             tags: Some(vec!["classic".into(), "rare".into()]),
         })

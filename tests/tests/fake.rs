@@ -254,20 +254,20 @@ async fn the_base_path_and_a_branch_in_the_url_are_served_other_paths_are_not() 
 #[tokio::test]
 async fn list_and_object_queries_are_read_as_xano_reads_them() {
     let fake = fake::Server::start().await;
-    fake.get_search_books(|input| {
+    fake.get_search_books_2(|input| {
         let tags = input.tags.unwrap_or_default();
         Ok(vec![book(1, &format!("{}: {}", input.q, tags.join("+")))])
     });
     let books = fake.client().unwrap();
     let found = books
-        .get_search_books(&api::GetSearchBooksInput {
+        .get_search_books_2(&api::GetSearchBooks2Input {
             q: "dune & co".into(),
             tags: Some(vec!["classic".into(), "sci fi".into()]),
         })
         .await
         .unwrap();
     assert_eq!(found[0].title.as_deref(), Some("dune & co: classic+sci fi"));
-    let call = &fake.calls().get_search_books()[0];
+    let call = &fake.calls().get_search_books_2()[0];
     // On the wire: `tags[]=classic&tags[]=sci+fi`, as the official SDK writes it.
     assert_eq!(call.request.query["tags"], json!(["classic", "sci fi"]));
 

@@ -72,7 +72,7 @@ fn stages(c: &mut Criterion) {
         // The baseline the builtin layout replaced: the same text through a
         // rustfmt process (skipped where rustfmt is not installed).
         let text = xano_codegen::emit::group_module(&group_ir);
-        if write::rustfmt(&text, "2021").is_some() {
+        if write::rustfmt(&text, "2021").is_ok() {
             group.bench_function(BenchmarkId::new("rustfmt_process", &name), |b| {
                 b.iter(|| write::rustfmt(&text, "2021").unwrap())
             });

@@ -205,7 +205,11 @@ impl Builder {
         for line in self.rerun_if_changed()? {
             println!("{line}");
         }
-        let source = self.generate()?.to_file_source(Formatting::Builtin)?;
+        let generation = self.generate()?;
+        for line in cargo_warnings(&generation) {
+            println!("{line}");
+        }
+        let source = generation.to_file_source(Formatting::Builtin)?;
         let path = out_dir.join(self.out_name.as_deref().unwrap_or("xano.rs"));
         write_atomic(&path, source.as_bytes())?;
         Ok(path)
@@ -227,5 +231,41 @@ impl Builder {
             Some(dir) => PathBuf::from(dir).join(path),
             None => path.to_owned(),
         }
+    }
+}
+
+/// What the CLI prints as warnings, as `cargo:warning=` lines: cargo shows them
+/// when the build script runs.
+fn cargo_warnings(generation: &Generation) -> Vec<String> {
+    generation
+        .warnings()
+        .map(|(origin, warning)| {
+            format!(
+                "cargo:warning={}",
+                warning.located(origin).replace('\n', " ")
+            )
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn warnings_reach_cargo() {
+        let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json");
+        let generation = Builder::new()
+            .with_spec(spec)
+            .with_derive("Eq")
+            .generate()
+            .unwrap();
+        let lines = cargo_warnings(&generation);
+        assert!(
+            lines.iter().any(|l| l.starts_with("cargo:warning=")
+                && l.contains("bookstore.json")
+                && l.contains("derive `Eq` left off")),
+            "{lines:?}"
+        );
     }
 }

@@ -92,6 +92,12 @@ pub enum Error {
         /// Which limit, the value found and how to raise it.
         message: String,
     },
+    /// rustfmt was asked for (`--rustfmt`) and could not format the code.
+    #[error("rustfmt: {message}")]
+    Rustfmt {
+        /// Why: missing, or what it said when it failed.
+        message: String,
+    },
     /// `xano.toml` or a generator setting is invalid.
     #[error("{file}: {message}")]
     Config {

@@ -229,20 +229,20 @@ pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> 
 
 fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     settings.validate()?;
-    // Groups come out ordered by their title (then by content), whatever the
-    // order of the arguments: swapping two specs changes nothing, not even
+    // Groups come out ordered by their title (then server and content), whatever
+    // the order of the arguments: swapping two specs changes nothing, not even
     // which of two same-named groups gets the `_2` module.
     specs.sort_by_cached_key(|raw| {
-        let title = raw.json["info"]["title"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
-        (title, raw.sha256.clone())
+        let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
+        (
+            text(&raw.json["info"]["title"]),
+            text(&raw.json["servers"][0]["url"]),
+            raw.sha256.clone(),
+        )
     });
     let streams = settings.stream_endpoints()?;
     let mut groups = Vec::with_capacity(specs.len());
     let mut notes = Vec::with_capacity(specs.len());
-    let mut modules = model::naming::UniqueNames::default();
     let mut customized = std::collections::HashSet::new();
     for mut raw in specs {
         let mut json = std::mem::take(&mut raw.json);
@@ -262,7 +262,9 @@ fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generat
         };
         let mut group = model::build(&raw.origin, &openapi, &raw.sha256, &options)?;
         drop(openapi);
-        group.module = modules.claim(&group.module, "_");
+        // Repairs that change the code (a schema cut to JSON) are warnings too.
+        let lossy: Vec<Note> = spec_notes.iter().filter(|n| n.warning).cloned().collect();
+        group.warnings.splice(0..0, lossy);
         let found = model::customize::apply(&mut group, &settings.renames, &settings.replacements)
             .map_err(|message| Error::Config {
                 file: raw.origin.clone(),
@@ -275,6 +277,7 @@ fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generat
         notes.push((raw.origin.clone(), spec_notes));
         groups.push(group);
     }
+    settle_modules(&mut groups);
     let wanted = settings
         .renames
         .iter()
@@ -301,6 +304,41 @@ fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generat
         }
     }
     Ok(Generation { groups, notes })
+}
+
+/// Makes module names unique by the rule every name follows
+/// ([`model::naming::resolve_collisions`]), and warns where two groups wanted the
+/// same module: a `_2` nobody asked for should not go unnoticed.
+fn settle_modules(groups: &mut [ApiGroup]) {
+    let candidates: Vec<model::naming::Candidate> = groups
+        .iter()
+        .enumerate()
+        .map(|(index, group)| {
+            let key = format!("{}\n{}\n{index:09}", group.title, group.server_url());
+            model::naming::Candidate::of(&group.title, group.module.clone(), key)
+        })
+        .collect();
+    let modules = model::naming::resolve_collisions(&candidates, &[], "_");
+    for (index, module) in modules.into_iter().enumerate() {
+        let wanted = candidates[index].name.clone();
+        if module != wanted {
+            let others: Vec<String> = groups
+                .iter()
+                .enumerate()
+                .filter(|(other, g)| *other != index && g.module == wanted)
+                .map(|(_, g)| format!("`{}` ({})", g.title, g.server_url()))
+                .collect();
+            groups[index].warnings.push(Note::warning(
+                "/info/title",
+                format!(
+                    "module `{wanted}` is also wanted by {}: this group's module is `{module}` \
+                     (name it yourself: `module` in the macro, `with_module_name` in build.rs)",
+                    others.join(", ")
+                ),
+            ));
+        }
+        groups[index].module = module;
+    }
 }
 
 /// Why a rename or replacement matched nothing, with the nearest names.
@@ -362,6 +400,20 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 impl Generation {
+    /// Every warning, as `(spec origin, warning)`: where a shape degraded (to
+    /// JSON), a derive was left off, a schema was cut, or a name was changed to
+    /// keep it unique. The CLI prints them, build.rs passes them to cargo
+    /// (`cargo:warning`); the macro cannot show them (see `generate!`).
+    pub fn warnings(&self) -> impl Iterator<Item = (&str, &Note)> {
+        // `notes` holds one entry per spec, in the order of `groups`.
+        self.notes
+            .iter()
+            .zip(&self.groups)
+            .flat_map(|((origin, _), group)| {
+                group.warnings.iter().map(move |w| (origin.as_str(), w))
+            })
+    }
+
     /// Every group as `pub mod <group> { … }`: what the macro expands to (the
     /// same text the CLI writes, as tokens).
     pub fn tokens(&self) -> TokenStream {
@@ -376,11 +428,7 @@ impl Generation {
             .map(|g| (g.title.as_str(), g.sha256.as_str()))
             .collect();
         let modules: Vec<String> = self.groups.iter().map(emit::group_module).collect();
-        Ok(write::finish(
-            &write::header(&specs),
-            modules.join("\n"),
-            formatting,
-        ))
+        write::finish(&write::header(&specs), modules.join("\n"), formatting)
     }
 
     /// One file per group (`<module>.rs`) plus a `mod.rs` declaring them.
@@ -391,7 +439,7 @@ impl Generation {
             let header = write::header(&[(group.title.as_str(), group.sha256.as_str())]);
             files.push((
                 format!("{}.rs", model::naming::serde_name(&group.module)),
-                write::finish(&header, emit::group_items(group), formatting),
+                write::finish(&header, emit::group_items(group), formatting)?,
             ));
             mods.push_str(emit::MODULE_ATTRIBUTE);
             mods.push('\n');
@@ -404,7 +452,7 @@ impl Generation {
             .collect();
         files.push((
             "mod.rs".to_owned(),
-            write::finish(&write::header(&specs), mods, formatting),
+            write::finish(&write::header(&specs), mods, formatting)?,
         ));
         Ok(files)
     }

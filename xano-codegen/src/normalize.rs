@@ -15,6 +15,39 @@ pub struct Note {
     pub pointer: String,
     /// What was repaired, in words.
     pub message: String,
+    /// Whether the repair changes what is generated in a way the user must
+    /// hear of (a schema cut to free-form JSON): reported as a warning, not only
+    /// with `--verbose`.
+    pub warning: bool,
+}
+
+impl Note {
+    /// A note that only `--verbose` shows.
+    pub fn new(pointer: impl Into<String>, message: impl Into<String>) -> Note {
+        Note {
+            pointer: pointer.into(),
+            message: message.into(),
+            warning: false,
+        }
+    }
+
+    /// `origin#pointer: message` (no `#` when the note is about the whole group),
+    /// as the CLI and build.rs print it.
+    pub fn located(&self, origin: &str) -> String {
+        if self.pointer.is_empty() {
+            format!("{origin}: {}", self.message)
+        } else {
+            format!("{origin}#{}: {}", self.pointer, self.message)
+        }
+    }
+
+    /// A note always shown as a warning.
+    pub fn warning(pointer: impl Into<String>, message: impl Into<String>) -> Note {
+        Note {
+            warning: true,
+            ..Note::new(pointer, message)
+        }
+    }
 }
 
 /// Extension keyword recording Xano's own format (`timestamptz`) once the schema
@@ -67,18 +100,12 @@ pub const MAX_SCHEMA_DEPTH: usize = 32;
 
 impl Walker {
     fn note(&mut self, message: impl Into<String>) {
-        self.notes.push(Note {
-            pointer: self.pointer.clone(),
-            message: message.into(),
-        });
+        self.notes.push(Note::new(self.pointer.clone(), message));
     }
 
     fn note_at(&mut self, key: &str, message: impl Into<String>) {
         let pointer = format!("{}/{}", self.pointer, escape_pointer_token(key));
-        self.notes.push(Note {
-            pointer,
-            message: message.into(),
-        });
+        self.notes.push(Note::new(pointer, message));
     }
 
     /// Visits `map[key]` with the pointer extended by `key`.
@@ -280,8 +307,11 @@ impl Walker {
 
     fn schema(&mut self, schema: &mut Value) {
         if self.depth >= MAX_SCHEMA_DEPTH {
-            self.note(format!(
-                "schema nested deeper than {MAX_SCHEMA_DEPTH} levels: typed as free-form JSON"
+            self.notes.push(Note::warning(
+                self.pointer.clone(),
+                format!(
+                    "schema nested deeper than {MAX_SCHEMA_DEPTH} levels: typed as free-form JSON"
+                ),
             ));
             *schema = Value::Object(Map::new());
             return;

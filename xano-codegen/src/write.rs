@@ -19,37 +19,59 @@ pub enum Formatting {
 }
 
 /// `header` then `body`, formatted as `formatting` says.
-pub fn finish(header: &str, body: String, formatting: Formatting) -> String {
+///
+/// # Errors
+///
+/// [`Error::Rustfmt`] when rustfmt was asked for and is missing or fails: the
+/// layout asked for is not quietly swapped for another.
+pub fn finish(header: &str, body: String, formatting: Formatting) -> Result<String> {
     let body = match formatting {
         Formatting::Builtin => body,
-        Formatting::Rustfmt(edition) => rustfmt(&body, edition).unwrap_or(body),
+        Formatting::Rustfmt(edition) => {
+            rustfmt(&body, edition).map_err(|message| Error::Rustfmt { message })?
+        }
     };
-    format!("{header}{body}")
+    Ok(format!("{header}{body}"))
 }
 
-/// Runs `rustfmt` on `source`; `None` when rustfmt is missing or fails (the
-/// builtin layout is then kept).
-pub fn rustfmt(source: &str, edition: &str) -> Option<String> {
+/// Runs `rustfmt` (or `$RUSTFMT`) on `source`; the error says why it could not.
+pub fn rustfmt(source: &str, edition: &str) -> std::result::Result<String, String> {
     use std::process::{Command, Stdio};
     let rustfmt = std::env::var_os("RUSTFMT").unwrap_or_else(|| "rustfmt".into());
-    let mut child = Command::new(rustfmt)
+    let shown = rustfmt.to_string_lossy().into_owned();
+    let mut child = Command::new(&rustfmt)
         .args(["--edition", edition, "--emit", "stdout", "--quiet"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
-        .ok()?;
-    let mut stdin = child.stdin.take()?;
+        .map_err(|err| {
+            format!("`{shown}` could not be run ({err}): install it (`rustup component add rustfmt`) or leave out --rustfmt")
+        })?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| format!("`{shown}` took no input"))?;
     // Write from another thread: rustfmt may fill its stdout pipe before reading
     // all of its input.
     let input = source.to_owned();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    let output = child.wait_with_output().ok()?;
-    writer.join().ok()?.ok()?;
+    let output = child
+        .wait_with_output()
+        .map_err(|err| format!("`{shown}` did not finish: {err}"))?;
+    let written = writer
+        .join()
+        .map_err(|_| format!("feeding `{shown}` failed"))?;
     if !output.status.success() {
-        return None;
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let first = stderr
+            .lines()
+            .find(|l| !l.trim().is_empty())
+            .unwrap_or_default();
+        return Err(format!("`{shown}` failed ({}): {first}", output.status));
     }
-    String::from_utf8(output.stdout).ok()
+    written.map_err(|err| format!("feeding `{shown}` failed: {err}"))?;
+    String::from_utf8(output.stdout).map_err(|_| format!("`{shown}` wrote text that is not UTF-8"))
 }
 
 /// The comment every generated file starts with: generator version and the SHA-256
@@ -68,6 +90,11 @@ pub fn header(specs: &[(&str, &str)]) -> String {
 
 /// Writes `contents` to `path` atomically: a temporary file in the same directory,
 /// then a rename. Readers see the old file or the new one, never half of one.
+///
+/// The file keeps the permissions of the file it replaces; a new file gets what
+/// any other tool would create (`0666` less the umask, usually `0644`), not the
+/// private `0600` of a temporary file: generated code and specs are read by
+/// other users, containers and CI caches.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let fail = |source: std::io::Error| Error::Write {
         path: path.to_owned(),
@@ -78,12 +105,18 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         _ => Path::new("."),
     };
     std::fs::create_dir_all(dir).map_err(fail)?;
-    let mut temp = tempfile::Builder::new()
-        .prefix(".xano-codegen-")
-        .suffix(".tmp")
-        .tempfile_in(dir)
-        .map_err(fail)?;
+    let replaced = std::fs::metadata(path).ok().map(|m| m.permissions());
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".xano-codegen-").suffix(".tmp");
+    // Asked for as 0666, which the system narrows by the umask as it does for
+    // every new file (tempfile's own default is 0600).
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut temp = builder.tempfile_in(dir).map_err(fail)?;
     temp.write_all(contents).map_err(fail)?;
+    if let Some(permissions) = replaced {
+        temp.as_file().set_permissions(permissions).map_err(fail)?;
+    }
     temp.as_file().sync_all().map_err(fail)?;
     temp.persist(path).map_err(|err| fail(err.error))?;
     Ok(())
@@ -165,6 +198,34 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(leftovers.len(), 1, "{leftovers:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn new_files_honour_the_umask_and_replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        // What the system gives a new file here, whatever this machine's umask.
+        let probe = dir.path().join("probe");
+        std::fs::write(&probe, b"").unwrap();
+        let fresh = dir.path().join("new.rs");
+        write_atomic(&fresh, b"new").unwrap();
+        assert_eq!(mode(&fresh), mode(&probe));
+        assert_ne!(
+            mode(&fresh) & 0o044,
+            0,
+            "readable by others unless the umask says not"
+        );
+
+        let kept = dir.path().join("kept.rs");
+        for wanted in [0o644, 0o640, 0o755] {
+            std::fs::write(&kept, b"old").unwrap();
+            std::fs::set_permissions(&kept, std::fs::Permissions::from_mode(wanted)).unwrap();
+            write_atomic(&kept, b"new").unwrap();
+            assert_eq!(mode(&kept), wanted);
+            assert_eq!(std::fs::read(&kept).unwrap(), b"new");
+        }
     }
 
     #[test]

@@ -107,6 +107,7 @@ fn sarif_schema() -> serde_json::Value {
     // Only this platform's packages: all of them are already downloaded.
     let rustc = std::process::Command::new("rustc")
         .arg("-vV")
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     let host = String::from_utf8_lossy(&rustc.stdout)
@@ -123,6 +124,8 @@ fn sarif_schema() -> serde_json::Value {
             &host,
         ])
         .current_dir(env!("CARGO_MANIFEST_DIR"))
+        // A cargo that inherits a terminal's stdin can cache a failed probe of rustc.
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert!(

@@ -259,3 +259,150 @@ fn xano_toml_derives_reach_the_generated_code() {
         "derives from xano.toml are missing"
     );
 }
+
+/// A spec with one output object nested `depth` levels deep.
+fn nested_spec(depth: usize) -> String {
+    let mut schema = serde_json::json!({"type": "string"});
+    for _ in 0..depth {
+        schema = serde_json::json!({"type": "object", "properties": {"inner": schema}});
+    }
+    serde_json::json!({
+        "openapi": "3.0.0",
+        "info": {"title": "Deep", "version": "0.0.1"},
+        "servers": [{"url": "https://x.n7.xano.io/api:deep"}],
+        "paths": {"/deep": {"get": {"responses": {"200": {
+            "description": "Success!",
+            "content": {"application/json": {"schema": schema}}
+        }}}}}
+    })
+    .to_string()
+}
+
+#[test]
+fn rustfmt_asked_for_and_missing_or_failing_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let failing = dir.path().join("failing-rustfmt");
+    std::fs::write(
+        &failing,
+        "#!/bin/sh\necho 'error: the stand-in fails' >&2\nexit 1\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&failing, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let out = dir.path().join("xano.rs");
+    for (rustfmt, says) in [
+        (Path::new("/nonexistent/rustfmt"), "could not be run"),
+        (failing.as_path(), "the stand-in fails"),
+    ] {
+        let output = Command::cargo_bin("xano-codegen")
+            .unwrap()
+            .args(["generate", "--rustfmt", "-o"])
+            .arg(&out)
+            .arg(bookstore())
+            .env("RUSTFMT", rustfmt)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+        let message = stderr(&output);
+        assert!(message.contains("error: rustfmt: "), "{message}");
+        assert!(message.contains(says), "{message}");
+        assert!(!out.exists(), "nothing written");
+    }
+    // `--edition` only means something to rustfmt.
+    let output = run_in(
+        dir.path(),
+        &[
+            "generate",
+            "--edition",
+            "2024",
+            bookstore().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("--rustfmt"), "{}", stderr(&output));
+}
+
+#[test]
+fn a_schema_cut_to_json_is_a_warning_without_verbose() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("deep.json"), nested_spec(40)).unwrap();
+    let output = run_in(dir.path(), &["generate", "deep.json", "-o", "xano.rs"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("warning: deep.json#/paths/~1deep/get/responses/200/content/application~1json/schema/properties/inner/"),
+        "{message}"
+    );
+    assert!(
+        message.contains("nested deeper than 32 levels"),
+        "{message}"
+    );
+}
+
+#[test]
+fn two_groups_with_one_title_are_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    for canonical in ["one", "two"] {
+        let spec = nested_spec(1).replace("api:deep", &format!("api:{canonical}"));
+        std::fs::write(dir.path().join(format!("{canonical}.json")), spec).unwrap();
+    }
+    let output = run_in(
+        dir.path(),
+        &["generate", "one.json", "two.json", "-o", "xano.rs"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let message = stderr(&output);
+    assert!(
+        message.contains("warning: two.json#/info/title: module `deep` is also wanted by `Deep` (https://x.n7.xano.io/api:one): this group's module is `deep_2`"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_unknown_type_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = nested_spec(1).replace("\"type\":\"string\"", "\"type\":\"strin\"");
+    assert!(spec.contains("strin\""));
+    std::fs::write(dir.path().join("typo.json"), spec).unwrap();
+    let output = run_in(dir.path(), &["generate", "typo.json", "-o", "xano.rs"]);
+    let message = stderr(&output);
+    assert!(
+        message
+            .contains("`type` is `strin`, which is not an OpenAPI type (did you mean `string`?)"),
+        "{message}"
+    );
+    assert!(!message.contains("mixing keywords"), "{message}");
+}
+
+#[cfg(unix)]
+#[test]
+fn written_files_keep_their_mode_or_get_the_usual_one() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+    let probe = dir.path().join("probe");
+    std::fs::write(&probe, b"").unwrap();
+    let spec = bookstore();
+    let spec = spec.to_str().unwrap();
+    for command in [
+        vec!["generate", spec, "-o", "new.rs"],
+        vec!["normalize", spec, "-o", "new.json"],
+    ] {
+        let output = run_in(dir.path(), &command);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let written = dir.path().join(command[3]);
+        assert_eq!(
+            mode(&written),
+            mode(&probe),
+            "{command:?}: not the umask's mode"
+        );
+        // Over an existing file, its mode stays.
+        std::fs::set_permissions(&written, std::fs::Permissions::from_mode(0o664)).unwrap();
+        let output = run_in(dir.path(), &command);
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        assert_eq!(mode(&written), 0o664, "{command:?}");
+    }
+}

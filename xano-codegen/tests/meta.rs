@@ -180,6 +180,23 @@ async fn fetch_lock_check_and_generate_offline() {
     assert_eq!(drift.code, Some(1), "{}", drift.stderr);
     assert!(drift.stderr.contains("`Books` changed"), "{}", drift.stderr);
 
+    // Without xano.toml the lock says which instance, workspace and groups.
+    let toml = std::fs::read(dir.path().join("xano.toml")).unwrap();
+    std::fs::remove_file(dir.path().join("xano.toml")).unwrap();
+    let from_lock = run(&fake, dir.path(), &["fetch", "--check"], WITH_TOKEN).await;
+    assert_eq!(from_lock.code, Some(1), "{}", from_lock.stderr);
+    assert!(
+        from_lock.stderr.contains("`Books` changed"),
+        "{}",
+        from_lock.stderr
+    );
+    assert!(
+        !from_lock.stderr.contains("which instance"),
+        "{}",
+        from_lock.stderr
+    );
+    std::fs::write(dir.path().join("xano.toml"), toml).unwrap();
+
     // generate with no arguments: xano.toml + the locked specs, no network.
     let generated = run(&fake, dir.path(), &["generate"], &[]).await;
     assert_eq!(generated.code, Some(0), "{}", generated.stderr);
@@ -385,6 +402,7 @@ fn compiles(code: &str) {
         .args(["check", "--quiet", "--offline"])
         .current_dir(&krate)
         .env("CARGO_TARGET_DIR", root.join("target/fetch-check/target"))
+        .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
     assert!(

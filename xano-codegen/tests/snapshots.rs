@@ -204,6 +204,9 @@ fn bundled_example_with_fake() {
         .unwrap();
     let missing = undocumented(&source);
     assert!(missing.is_empty(), "undocumented:\n{}", missing.join("\n"));
+    // One `cfg` naming the feature, on the fake module: a crate that forgot to
+    // declare `xano-fake` gets one `unexpected_cfgs` warning, not one per type.
+    assert_eq!(source.matches("feature = \"xano-fake\"").count(), 1);
     // One registration per endpoint, plus one per streaming variant.
     assert_eq!(source.matches("impl Handler<").count(), 15 + 1);
     let fake = &source[source.find("pub mod fake").unwrap()..];

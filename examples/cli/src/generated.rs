@@ -226,10 +226,10 @@ pub mod bookstore {
         /// Search by title
         ///
         /// `GET /search-books` — public.
-        pub async fn get_search_books(
+        pub async fn get_search_books_2(
             &self,
-            input: &GetSearchBooksInput,
-        ) -> Result<GetSearchBooksOutput, xano_runtime::Error> {
+            input: &GetSearchBooks2Input,
+        ) -> Result<GetSearchBooks2Output, xano_runtime::Error> {
             self.client
                 .get("/search-books")
                 .query("q", &input.q)
@@ -241,10 +241,10 @@ pub mod bookstore {
         /// Legacy search (same name as /search-books once snake-cased)
         ///
         /// `GET /search_books` — public.
-        pub async fn get_search_books_2(
+        pub async fn get_search_books(
             &self,
-            input: &GetSearchBooks2Input,
-        ) -> Result<GetSearchBooks2Output, xano_runtime::Error> {
+            input: &GetSearchBooksInput,
+        ) -> Result<GetSearchBooksOutput, xano_runtime::Error> {
             self.client
                 .get("/search_books")
                 .query("q", &input.q)
@@ -561,21 +561,10 @@ pub mod bookstore {
     /// Output of `GET /books`.
     pub type GetBooksOutput = xano_runtime::Page<Book>;
 
-    /// Sent to `GET /search_books`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[serde(crate = "xano_runtime::serde")]
-    pub struct GetSearchBooks2Input {
-        /// The `q` query input (required).
-        pub q: String,
-    }
-
-    /// Output of `GET /search_books`.
-    pub type GetSearchBooks2Output = Vec<Book>;
-
     /// Sent to `GET /search-books`.
     #[derive(Debug, Clone, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
-    pub struct GetSearchBooksInput {
+    pub struct GetSearchBooks2Input {
         /// The `q` query input (required).
         pub q: String,
         /// The `tags` query input (optional: left out when `None`).
@@ -584,6 +573,17 @@ pub mod bookstore {
     }
 
     /// Output of `GET /search-books`.
+    pub type GetSearchBooks2Output = Vec<Book>;
+
+    /// Sent to `GET /search_books`.
+    #[derive(Debug, Clone, PartialEq, Serialize)]
+    #[serde(crate = "xano_runtime::serde")]
+    pub struct GetSearchBooksInput {
+        /// The `q` query input (required).
+        pub q: String,
+    }
+
+    /// Output of `GET /search_books`.
     pub type GetSearchBooksOutput = Vec<Book>;
 
     /// Returned by `POST /orders`.

@@ -11,10 +11,7 @@ async fn main() -> Result<(), xano_runtime::Error> {
     let xano = xano_runtime::Client::builder(fake.origin()).build()?;
     let api = shop::Client::new(&xano);
     let found = api
-        .get_search_books(&shop::GetSearchBooksInput {
-            q: "Dune".into(),
-            tags: None,
-        })
+        .get_search_books(&shop::GetSearchBooksInput { q: "Dune".into() })
         .await?;
     println!("macro client: search found {} book(s)", found.len());
     Ok(())

@@ -217,10 +217,10 @@ pub mod bookstore {
         /// Search by title
         ///
         /// `GET /search-books` — public.
-        pub async fn get_search_books(
+        pub async fn get_search_books_2(
             &self,
-            input: &GetSearchBooksInput,
-        ) -> Result<GetSearchBooksOutput, xano_runtime::Error> {
+            input: &GetSearchBooks2Input,
+        ) -> Result<GetSearchBooks2Output, xano_runtime::Error> {
             self.client
                 .get("/search-books")
                 .query("q", &input.q)
@@ -232,10 +232,10 @@ pub mod bookstore {
         /// Legacy search (same name as /search-books once snake-cased)
         ///
         /// `GET /search_books` — public.
-        pub async fn get_search_books_2(
+        pub async fn get_search_books(
             &self,
-            input: &GetSearchBooks2Input,
-        ) -> Result<GetSearchBooks2Output, xano_runtime::Error> {
+            input: &GetSearchBooksInput,
+        ) -> Result<GetSearchBooksOutput, xano_runtime::Error> {
             self.client
                 .get("/search_books")
                 .query("q", &input.q)
@@ -405,8 +405,7 @@ pub mod bookstore {
     }
 
     /// Sent to `DELETE /books/{book_id}`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct DeleteBooksByBookIdInput {
         /// The `reason` input (required).
@@ -533,8 +532,7 @@ pub mod bookstore {
     pub type GetBooksCountOutput = i64;
 
     /// Sent to `GET /books`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct GetBooksInput {
         /// The `page` query input (optional: left out when `None`).
@@ -554,23 +552,10 @@ pub mod bookstore {
     /// Output of `GET /books`.
     pub type GetBooksOutput = xano_runtime::Page<Book>;
 
-    /// Sent to `GET /search_books`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    /// Sent to `GET /search-books`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct GetSearchBooks2Input {
-        /// The `q` query input (required).
-        pub q: String,
-    }
-
-    /// Output of `GET /search_books`.
-    pub type GetSearchBooks2Output = Vec<Book>;
-
-    /// Sent to `GET /search-books`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
-    #[serde(crate = "xano_runtime::serde")]
-    pub struct GetSearchBooksInput {
         /// The `q` query input (required).
         pub q: String,
         /// The `tags` query input (optional: left out when `None`).
@@ -579,6 +564,17 @@ pub mod bookstore {
     }
 
     /// Output of `GET /search-books`.
+    pub type GetSearchBooks2Output = Vec<Book>;
+
+    /// Sent to `GET /search_books`.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    #[serde(crate = "xano_runtime::serde")]
+    pub struct GetSearchBooksInput {
+        /// The `q` query input (required).
+        pub q: String,
+    }
+
+    /// Output of `GET /search_books`.
     pub type GetSearchBooksOutput = Vec<Book>;
 
     /// Returned by `POST /orders`.
@@ -670,8 +666,7 @@ pub mod bookstore {
     }
 
     /// Sent to `PATCH /books/{book_id}`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PatchBooksByBookIdInput {
         /// The `title` input (optional: left out when `None`).
@@ -691,8 +686,7 @@ pub mod bookstore {
     pub type PatchBooksByBookIdOutput = Book;
 
     /// Sent to `POST /auth/login`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostAuthLoginInput {
         /// The `email` input (required).
@@ -738,8 +732,7 @@ pub mod bookstore {
     }
 
     /// Sent to `POST /auth/signup`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostAuthSignupInput {
         /// The `name` input (required).
@@ -766,8 +759,7 @@ pub mod bookstore {
     pub type PostBooksCoverOutput = Book;
 
     /// Sent to `POST /books`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostBooksInput {
         /// The `title` input (required).
@@ -796,8 +788,7 @@ pub mod bookstore {
     pub type PostBooksOutput = Book;
 
     /// Sent to `POST /chat`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostChatInput {
         /// The `message` input (required).
@@ -850,8 +841,7 @@ pub mod bookstore {
     }
 
     /// Sent to `POST /orders`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostOrdersInput {
         /// The `items` input (required).
@@ -864,8 +854,7 @@ pub mod bookstore {
     }
 
     /// Sent to `POST /orders`.
-    #[derive(Debug, Clone, PartialEq, Serialize)]
-    #[cfg_attr(any(test, feature = "xano-fake"), derive(Deserialize))]
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde")]
     pub struct PostOrdersInputItem {
         /// The `book_id` input (required).
@@ -1061,7 +1050,9 @@ pub mod bookstore {
     /// each endpoint with the typed handler a test registers, the way Xano would
     /// (base path, bearer checks, error bodies, query and multipart conventions),
     /// and records every call. Compiled for `cfg(test)` and the `xano-fake` feature
-    /// only (which turns on `xano-runtime/fake`).
+    /// only: declare `xano-fake = ["xano-runtime/fake"]` under `[features]`, and
+    /// for integration tests (`tests/*.rs`) list your crate as its own dev-dependency
+    /// with that feature (`my-crate = { path = ".", features = ["xano-fake"] }`).
     #[cfg(any(test, feature = "xano-fake"))]
     pub mod fake {
         use super::*;
@@ -1093,8 +1084,8 @@ pub mod bookstore {
             Route::new("POST", "/books/{book_id}/cover", true, "post_books_cover"),
             Route::new("POST", "/chat", true, "post_chat"),
             Route::new("POST", "/orders", true, "post_orders"),
-            Route::new("GET", "/search-books", false, "get_search_books"),
-            Route::new("GET", "/search_books", false, "get_search_books_2"),
+            Route::new("GET", "/search-books", false, "get_search_books_2"),
+            Route::new("GET", "/search_books", false, "get_search_books"),
         ];
 
         /// A fake `Bookstore` API group on 127.0.0.1. Register a handler for each
@@ -1307,24 +1298,24 @@ pub mod bookstore {
             /// Answers `GET /search-books` with `handler`.
             ///
             /// The handler gets the input and returns the output or a Xano error.
-            pub fn get_search_books(
+            pub fn get_search_books_2(
                 &self,
-                handler: impl Handler<GetSearchBooksInput, GetSearchBooksOutput>,
+                handler: impl Handler<GetSearchBooks2Input, GetSearchBooks2Output>,
             ) -> &Self {
                 self.server
-                    .answer("GET", "/search-books", get_search_books_args, handler);
+                    .answer("GET", "/search-books", get_search_books_2_args, handler);
                 self
             }
 
             /// Answers `GET /search_books` with `handler`.
             ///
             /// The handler gets the input and returns the output or a Xano error.
-            pub fn get_search_books_2(
+            pub fn get_search_books(
                 &self,
-                handler: impl Handler<GetSearchBooks2Input, GetSearchBooks2Output>,
+                handler: impl Handler<GetSearchBooksInput, GetSearchBooksOutput>,
             ) -> &Self {
                 self.server
-                    .answer("GET", "/search_books", get_search_books_2_args, handler);
+                    .answer("GET", "/search_books", get_search_books_args, handler);
                 self
             }
         }
@@ -1442,17 +1433,17 @@ pub mod bookstore {
             /// The calls to `GET /search-books`, in order, with their arguments.
             ///
             /// Calls whose inputs could not be read (answered 400) are left out.
-            pub fn get_search_books(&self) -> Vec<FakeCall<GetSearchBooksInput>> {
+            pub fn get_search_books_2(&self) -> Vec<FakeCall<GetSearchBooks2Input>> {
                 self.server
-                    .calls("GET", "/search-books", get_search_books_args)
+                    .calls("GET", "/search-books", get_search_books_2_args)
             }
 
             /// The calls to `GET /search_books`, in order, with their arguments.
             ///
             /// Calls whose inputs could not be read (answered 400) are left out.
-            pub fn get_search_books_2(&self) -> Vec<FakeCall<GetSearchBooks2Input>> {
+            pub fn get_search_books(&self) -> Vec<FakeCall<GetSearchBooksInput>> {
                 self.server
-                    .calls("GET", "/search_books", get_search_books_2_args)
+                    .calls("GET", "/search_books", get_search_books_args)
             }
         }
 
@@ -1573,18 +1564,18 @@ pub mod bookstore {
         }
 
         /// Reads the arguments of `GET /search-books` back from a request.
-        fn get_search_books_args(request: &FakeRequest) -> Result<GetSearchBooksInput, XanoError> {
-            Ok(GetSearchBooksInput {
+        fn get_search_books_2_args(
+            request: &FakeRequest,
+        ) -> Result<GetSearchBooks2Input, XanoError> {
+            Ok(GetSearchBooks2Input {
                 q: request.input("q")?,
                 tags: request.input("tags")?,
             })
         }
 
         /// Reads the arguments of `GET /search_books` back from a request.
-        fn get_search_books_2_args(
-            request: &FakeRequest,
-        ) -> Result<GetSearchBooks2Input, XanoError> {
-            Ok(GetSearchBooks2Input {
+        fn get_search_books_args(request: &FakeRequest) -> Result<GetSearchBooksInput, XanoError> {
+            Ok(GetSearchBooksInput {
                 q: request.input("q")?,
             })
         }

@@ -164,9 +164,9 @@ pub(crate) struct GenerateArgs {
     /// type; repeatable.
     #[arg(long = "derive", value_name = "PATH")]
     pub(crate) derives: Vec<String>,
-    /// The rustfmt style edition for `--rustfmt`.
-    #[arg(long, default_value = "2021", value_parser = ["2015", "2018", "2021", "2024"])]
-    pub(crate) edition: String,
+    /// The rustfmt style edition for `--rustfmt` (default 2021).
+    #[arg(long, requires = "rustfmt", value_parser = ["2015", "2018", "2021", "2024"])]
+    pub(crate) edition: Option<String>,
     #[command(flatten)]
     pub(crate) limits: LimitArgs,
 }

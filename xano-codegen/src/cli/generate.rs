@@ -39,7 +39,7 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     let formatting = if !args.rustfmt {
         Formatting::Builtin
     } else {
-        Formatting::Rustfmt(match args.edition.as_str() {
+        Formatting::Rustfmt(match args.edition.as_deref().unwrap_or("2021") {
             "2015" => "2015",
             "2018" => "2018",
             "2024" => "2024",
@@ -72,11 +72,8 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             );
         }
     }
-    // `notes` holds one entry per spec, in the order of `groups`.
-    for ((origin, _), group) in generation.notes.iter().zip(&generation.groups) {
-        for warning in &group.warnings {
-            eprintln!("warning: {origin}#{}: {}", warning.pointer, warning.message);
-        }
+    for (origin, warning) in generation.warnings() {
+        eprintln!("warning: {}", warning.located(origin));
     }
 
     let Some(out) = out else {

@@ -33,19 +33,30 @@ struct MetaContext {
     project: Option<Project>,
 }
 
-fn meta_context(args: MetaArgs) -> Result<MetaContext, Error> {
+/// `xano.toml` in the current directory, when there is one.
+fn project() -> Result<Option<Project>, Error> {
     let cwd = current_dir()?;
-    let project = if cwd.join(xano_codegen::config::FILE_NAME).exists() {
-        Some(Project::load(&cwd)?)
+    if cwd.join(xano_codegen::config::FILE_NAME).exists() {
+        Ok(Some(Project::load(&cwd)?))
     } else {
-        None
-    };
+        Ok(None)
+    }
+}
+
+/// Settings from flags, then `xano.toml`, then the lock of earlier fetches (it
+/// records the instance, workspace and branch), then the Xano CLI profile.
+fn meta_context(
+    args: MetaArgs,
+    project: Option<Project>,
+    lock: Option<&xano_codegen::lock::Lock>,
+) -> Result<MetaContext, Error> {
     let credentials =
         xano_codegen::credentials::resolve(args.token, |name| std::env::var(name).ok())?;
     let from_toml = project.as_ref().map(|p| &p.config.xano);
     let instance = args
         .instance
         .or_else(|| from_toml.and_then(|x| x.instance.clone()))
+        .or_else(|| lock.map(|l| l.origin.clone()))
         .or(credentials.instance_origin.clone());
     let workspace = args
         .workspace
@@ -57,10 +68,12 @@ fn meta_context(args: MetaArgs) -> Result<MetaContext, Error> {
                 })
             })
         })
+        .or_else(|| lock.map(|l| l.workspace_id.to_string()))
         .or(credentials.workspace.clone());
     let branch = args
         .branch
         .or_else(|| from_toml.and_then(|x| x.branch.clone()))
+        .or_else(|| lock.and_then(|l| l.branch.clone()))
         .or(credentials.branch.clone());
     let client = MetaClient::new(
         credentials.token,
@@ -85,7 +98,7 @@ fn meta_context(args: MetaArgs) -> Result<MetaContext, Error> {
 
 pub(crate) async fn list(args: ListArgs) -> Result<ExitCode, Error> {
     let json = args.json;
-    let context = meta_context(args.meta)?;
+    let context = meta_context(args.meta, project()?, None)?;
     let client = &context.client;
     let (headers, rows, value): (Vec<&str>, Vec<Vec<String>>, serde_json::Value) =
         match (&context.instance, &context.workspace) {
@@ -178,26 +191,34 @@ pub(crate) async fn list(args: ListArgs) -> Result<ExitCode, Error> {
 }
 
 pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
-    let context = meta_context(args.meta)?;
-    let instance = context.instance.clone().ok_or_else(|| Error::Config {
-        file: "--instance".into(),
-        message: "which instance? pass --instance <name|host> or set `instance` in xano.toml"
-            .into(),
-    })?;
-    let origin = context.client.resolve_instance(&instance).await?;
-    let groups = if args.groups.is_empty() {
-        context
-            .project
-            .as_ref()
-            .map(|p| p.config.xano.groups.clone())
-            .unwrap_or_default()
-    } else {
-        args.groups
-    };
-    let dir = match (args.out, &context.project) {
+    let project = project()?;
+    let dir = match (args.out, &project) {
         (Some(out), _) => out,
         (None, Some(project)) => project.specs_dir(),
         (None, None) => PathBuf::from("specs"),
+    };
+    let lock = xano_codegen::lock::Lock::read(&dir)?;
+    let context = meta_context(args.meta, project, lock.as_ref())?;
+    let instance = context.instance.clone().ok_or_else(|| Error::Config {
+        file: "--instance".into(),
+        message: format!(
+            "which instance? pass --instance <name|host> or set `instance` in xano.toml \
+             (no {} records one either)",
+            dir.join(xano_codegen::lock::LOCK_FILE).display()
+        ),
+    })?;
+    let origin = context.client.resolve_instance(&instance).await?;
+    let groups = if !args.groups.is_empty() {
+        args.groups
+    } else if let Some(project) = &context.project {
+        project.config.xano.groups.clone()
+    } else if args.check
+        && let Some(lock) = &lock
+    {
+        // What was fetched is what is checked.
+        lock.groups.iter().map(|g| g.canonical.clone()).collect()
+    } else {
+        Vec::new()
     };
     let plan = FetchPlan {
         origin,

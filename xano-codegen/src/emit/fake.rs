@@ -35,7 +35,7 @@ pub fn module(out: &mut Out, group: &ApiGroup, indent: usize) {
     out.doc(
         indent,
         &format!(
-            "A fake `{title}` API group for tests: a server on 127.0.0.1 that answers\neach endpoint with the typed handler a test registers, the way Xano would\n(base path, bearer checks, error bodies, query and multipart conventions),\nand records every call. Compiled for `cfg(test)` and the `xano-fake` feature\nonly (which turns on `xano-runtime/fake`)."
+            "A fake `{title}` API group for tests: a server on 127.0.0.1 that answers\neach endpoint with the typed handler a test registers, the way Xano would\n(base path, bearer checks, error bodies, query and multipart conventions),\nand records every call. Compiled for `cfg(test)` and the `xano-fake` feature\nonly: declare `xano-fake = [\"xano-runtime/fake\"]` under `[features]`, and\nfor integration tests (`tests/*.rs`) list your crate as its own dev-dependency\nwith that feature (`my-crate = {{ path = \".\", features = [\"xano-fake\"] }}`)."
         ),
         false,
     );

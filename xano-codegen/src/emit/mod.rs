@@ -69,14 +69,14 @@ fn write_group(out: &mut Out, group: &ApiGroup, indent: usize) {
     let deserialize_imported = head(out, group, indent);
     out.blank();
     client_impl(out, group, indent);
-    // The fake reads nested request types back with serde.
-    let fake_derive = group.fake.then(|| {
-        let path = if deserialize_imported {
-            "Deserialize"
-        } else {
-            "xano_runtime::serde::Deserialize"
-        };
-        vec![fake::FAKE_CFG.to_owned(), format!("derive({path})")]
+    // The fake reads request types back with serde. Derived outside the fake's
+    // `cfg`: a crate that has not declared the `xano-fake` feature then gets one
+    // `unexpected_cfgs` warning (on the fake module, whose docs say what to
+    // declare), not one per request type.
+    let fake_derive = group.fake.then_some(if deserialize_imported {
+        "Deserialize"
+    } else {
+        "xano_runtime::serde::Deserialize"
     });
     for item in Layout::new(group).items {
         out.blank();
@@ -85,7 +85,7 @@ fn write_group(out: &mut Out, group: &ApiGroup, indent: usize) {
                 out,
                 &group.types.defs()[i],
                 &group.types,
-                fake_derive.as_deref(),
+                fake_derive,
                 indent,
             ),
             TypeItem::OutputAlias(i) => {
@@ -640,13 +640,13 @@ fn derives_serialize(def: &TypeDef) -> bool {
     }
 }
 
-/// `fake_derive`: the `cfg_attr` arguments that give request types
-/// `Deserialize` for the fake, when one is generated.
+/// `fake_derive`: the path of `Deserialize`, which request types derive for
+/// the fake when one is generated.
 fn type_def(
     out: &mut Out,
     def: &TypeDef,
     types: &TypeSpace,
-    fake_derive: Option<&[String]>,
+    fake_derive: Option<&str>,
     indent: usize,
 ) {
     match &def.kind {
@@ -700,7 +700,7 @@ fn struct_def(
     def: &TypeDef,
     s: &StructDef,
     types: &TypeSpace,
-    fake_derive: Option<&[String]>,
+    fake_derive: Option<&str>,
     indent: usize,
 ) {
     let has_body = s
@@ -785,19 +785,19 @@ fn struct_def(
             if serde {
                 base.push("Serialize");
             }
-            layout::attribute(out, indent, "derive", &derive_list(&base, def));
             // Not where a field is sent outside the body (`skip`): the fake
             // reads those inputs one by one.
             let skips = has_body
                 && s.fields
                     .iter()
                     .any(|f| matches!(f.location, Location::Query | Location::Header));
-            if let Some(cfg_attr) = fake_derive
+            if let Some(deserialize) = fake_derive
                 && serde
                 && !skips
             {
-                layout::attribute(out, indent, "cfg_attr", cfg_attr);
+                base.push(deserialize);
             }
+            layout::attribute(out, indent, "derive", &derive_list(&base, def));
             if serde {
                 out.line(indent, "#[serde(crate = \"xano_runtime::serde\")]");
             }

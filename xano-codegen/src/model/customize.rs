@@ -4,7 +4,7 @@
 
 use super::ApiGroup;
 use super::types::{TypeId, TypeRef};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// A rename: a function (snake_case) or a type or alias (PascalCase) by its
 /// generated name.
@@ -37,44 +37,80 @@ pub fn apply(
         group.types.defs_mut()[id.0].replaced_by = Some(path.clone());
         found.insert(name.clone());
     }
+    // Every rename is matched against the names the generator chose, all before
+    // any is applied: a rename never applies to the result of another
+    // (`get_post` = `post_post` with `post_post` = `create_post` renames two
+    // endpoints, not one twice).
+    let mut targets: Vec<(&Rename, Target)> = Vec::new();
     for rename in renames {
-        let Rename { from, to } = rename;
-        if let Some(endpoint) = group.endpoints.iter_mut().find(|e| e.fn_name == *from) {
-            check_ident(to, false, from)?;
-            endpoint.fn_name = to.clone();
-            if let Some(paging) = &mut endpoint.paging {
-                paging.pages_fn = format!("{to}_pages");
-                paging.items_fn = format!("{to}_items");
+        let from = rename.from.as_str();
+        let target = if let Some(index) = group.endpoints.iter().position(|e| e.fn_name == from) {
+            Target::Function(index)
+        } else if let Some(index) = group.types.defs().iter().position(|d| d.name == from) {
+            Target::Type(index)
+        } else {
+            let aliases: Vec<(usize, bool)> = group
+                .endpoints
+                .iter()
+                .enumerate()
+                .flat_map(|(index, e)| {
+                    let output = (e.output_name == from).then_some((index, true));
+                    let input = e
+                        .input
+                        .as_ref()
+                        .filter(|input| input.name == from)
+                        .map(|_| (index, false));
+                    output.into_iter().chain(input)
+                })
+                .collect();
+            if aliases.is_empty() {
+                continue;
             }
-            if endpoint.stream_fn.is_some() {
-                endpoint.stream_fn = Some(format!("{to}_stream"));
+            Target::Aliases(aliases)
+        };
+        check_ident(&rename.to, !matches!(target, Target::Function(_)), from)?;
+        found.insert(rename.from.clone());
+        targets.push((rename, target));
+    }
+    for (rename, target) in &targets {
+        let to = &rename.to;
+        match target {
+            Target::Function(index) => {
+                let endpoint = &mut group.endpoints[*index];
+                endpoint.fn_name = to.clone();
+                if let Some(paging) = &mut endpoint.paging {
+                    paging.pages_fn = format!("{to}_pages");
+                    paging.items_fn = format!("{to}_items");
+                }
+                if endpoint.stream_fn.is_some() {
+                    endpoint.stream_fn = Some(format!("{to}_stream"));
+                }
             }
-            found.insert(from.clone());
-            continue;
-        }
-        if let Some(id) = group.types.defs().iter().position(|def| def.name == *from) {
-            check_ident(to, true, from)?;
-            group.types.defs_mut()[id].name = to.clone();
-            found.insert(from.clone());
-            continue;
-        }
-        for endpoint in &mut group.endpoints {
-            if endpoint.output_name == *from {
-                check_ident(to, true, from)?;
-                endpoint.output_name = to.clone();
-                found.insert(from.clone());
-            }
-            if let Some(input) = &mut endpoint.input
-                && input.name == *from
-            {
-                check_ident(to, true, from)?;
-                input.name = to.clone();
-                found.insert(from.clone());
+            Target::Type(index) => group.types.defs_mut()[*index].name = to.clone(),
+            Target::Aliases(aliases) => {
+                for (index, output) in aliases {
+                    let endpoint = &mut group.endpoints[*index];
+                    if *output {
+                        endpoint.output_name = to.clone();
+                    } else if let Some(input) = &mut endpoint.input {
+                        input.name = to.clone();
+                    }
+                }
             }
         }
     }
-    check_unique(group)?;
+    check_unique(group, &targets)?;
     Ok(found)
+}
+
+/// What a rename renames, found by the generated name.
+enum Target {
+    /// The endpoint at this index.
+    Function(usize),
+    /// The type at this index.
+    Type(usize),
+    /// Output (`true`) or Input aliases of the endpoints at these indexes.
+    Aliases(Vec<(usize, bool)>),
 }
 
 /// The generated type `name` names: a type, or an alias of one.
@@ -122,10 +158,19 @@ fn check_ident(name: &str, pascal: bool, from: &str) -> Result<(), String> {
     }
 }
 
-/// No two functions, and no two types or aliases, may share a name.
-fn check_unique(group: &ApiGroup) -> Result<(), String> {
-    let mut functions = HashSet::new();
+/// No two functions, and no two types or aliases, may share a name; when a
+/// rename made two meet, the error names both and the rename.
+fn check_unique(group: &ApiGroup, targets: &[(&Rename, Target)]) -> Result<(), String> {
+    let because = |name: &str| {
+        targets
+            .iter()
+            .find(|(rename, _)| rename.to == name || name.starts_with(&format!("{}_", rename.to)))
+            .map(|(rename, _)| format!(" (rename `{}` = `{}`)", rename.from, rename.to))
+            .unwrap_or_default()
+    };
+    let mut functions: HashMap<&str, String> = HashMap::new();
     for endpoint in &group.endpoints {
+        let what = format!("`{} {}`", endpoint.method.as_str(), endpoint.path);
         let names = std::iter::once(&endpoint.fn_name)
             .chain(endpoint.stream_fn.iter())
             .chain(
@@ -135,8 +180,11 @@ fn check_unique(group: &ApiGroup) -> Result<(), String> {
                     .flat_map(|p| [&p.pages_fn, &p.items_fn]),
             );
         for name in names {
-            if !functions.insert(name.clone()) {
-                return Err(format!("after renaming, two functions are named `{name}`"));
+            if let Some(other) = functions.insert(name, what.clone()) {
+                return Err(format!(
+                    "after renaming, {other} and {what} would both have a function named `{name}`{}",
+                    because(name)
+                ));
             }
         }
     }
@@ -144,8 +192,9 @@ fn check_unique(group: &ApiGroup) -> Result<(), String> {
     for def in group.types.defs() {
         if !types.insert(&def.name) {
             return Err(format!(
-                "after renaming, two types are named `{}`",
-                def.name
+                "after renaming, two types are named `{}`{}",
+                def.name,
+                because(&def.name)
             ));
         }
     }
@@ -156,7 +205,8 @@ fn check_unique(group: &ApiGroup) -> Result<(), String> {
             let own = matches!(ty, TypeRef::Named(id) if group.types.name(*id) == alias);
             if !own && group.types.defs().iter().any(|def| def.name == *alias) {
                 return Err(format!(
-                    "after renaming, `{alias}` names both a type and the alias of another"
+                    "after renaming, `{alias}` names both a type and the alias of another{}",
+                    because(alias)
                 ));
             }
         }

@@ -95,15 +95,15 @@ pub fn apply(group: &mut ApiGroup, requested: &[String]) -> Vec<Note> {
         .map(|(derive, names)| {
             let shown: Vec<&str> = names.iter().take(8).map(String::as_str).collect();
             let more = names.len().saturating_sub(shown.len());
-            Note {
-                pointer: String::new(),
-                message: format!(
+            Note::warning(
+                String::new(),
+                format!(
                     "derive `{derive}` left off {} type(s) that cannot have it (they hold a float, JSON or a file): {}{}",
                     names.len(),
                     shown.join(", "),
                     if more > 0 { format!(" and {more} more") } else { String::new() }
                 ),
-            }
+            )
         })
         .collect()
 }

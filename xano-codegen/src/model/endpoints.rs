@@ -2,7 +2,7 @@
 //! and how the body is encoded), the Output, and the paging streams.
 
 use super::docs::plain_text;
-use super::naming::{UniqueNames, pascal_ident, snake_ident};
+use super::naming::{Candidate, UniqueNames, pascal_ident, resolve_collisions, snake_ident};
 use super::types::{
     Field, Location, NameHint, Role, StructDef, TypeKind, TypeRef, TypeSpace, UseId,
 };
@@ -54,7 +54,6 @@ impl<'a> Builder<'a> {
         let input_use = self.types.begin_use();
         let input_name = format!("{type_prefix}Input");
         let mut fields = Vec::new();
-        let mut idents = UniqueNames::default();
         for (param, at) in &parameters {
             let location = match param {
                 Parameter::Query { .. } => Location::Query,
@@ -86,7 +85,6 @@ impl<'a> Builder<'a> {
                 nullable,
                 location,
                 data.description.as_deref(),
-                &mut idents,
             ));
         }
 
@@ -107,7 +105,6 @@ impl<'a> Builder<'a> {
                         } else {
                             TypeRef::Bytes
                         };
-                        let ident = idents.claim("body", "_");
                         let what = if kind == BodyKind::Text {
                             "text"
                         } else {
@@ -115,14 +112,14 @@ impl<'a> Builder<'a> {
                         };
                         fields.push(Field {
                             name: "body".into(),
-                            ident,
+                            ident: "body".into(),
                             ty,
                             location: Location::WholeBody,
                             skip_if_none: false,
                             doc: Some(format!("The request body: {what} sent as `{media}`.")),
                         });
                     }
-                    _ => match self.body_fields(schema, &schema_at, input_use, &mut idents)? {
+                    _ => match self.body_fields(schema, &schema_at, input_use)? {
                         BodyShape::Fields(body_fields) => {
                             if !body_fields.is_empty() {
                                 body_kind = kind;
@@ -154,16 +151,16 @@ impl<'a> Builder<'a> {
             _ if fields.is_empty() => None,
             whole => {
                 if let Some(ty) = whole {
-                    let ident = idents.claim("body", "_");
                     fields.push(Field {
                         name: "body".into(),
-                        ident,
+                        ident: "body".into(),
                         ty,
                         location: Location::WholeBody,
                         skip_if_none: false,
                         doc: Some("The request body.".into()),
                     });
                 }
+                super::settle_idents(&mut fields, &[]);
                 let kind = TypeKind::Struct(StructDef {
                     role: Role::Request,
                     fields,
@@ -234,8 +231,6 @@ impl<'a> Builder<'a> {
         op_pointer: &str,
     ) -> Result<Vec<PathParam>> {
         let mut params = Vec::new();
-        let mut idents = UniqueNames::default();
-        idents.reserve(["input", "self_"]);
         for name in template_params(path) {
             let declared = parameters.iter().find(|(p, _)| {
                 matches!(p, Parameter::Path { .. }) && p.parameter_data_ref().name == name
@@ -262,10 +257,18 @@ impl<'a> Builder<'a> {
                 }
             };
             params.push(PathParam {
-                ident: idents.claim(&snake_ident(name, "param"), "_"),
+                ident: snake_ident(name, "param"),
                 name: name.to_owned(),
                 ty,
             });
+        }
+        let candidates: Vec<Candidate> = params
+            .iter()
+            .map(|p| Candidate::of(&p.name, p.ident.clone(), p.name.clone()))
+            .collect();
+        let idents = resolve_collisions(&candidates, &["input", "self_"], "_");
+        for (param, ident) in params.iter_mut().zip(idents) {
+            param.ident = ident;
         }
         for (param, at) in parameters {
             if let Parameter::Path { parameter_data, .. } = param
@@ -343,7 +346,6 @@ impl<'a> Builder<'a> {
         schema: &ReferenceOr<Schema>,
         at: &str,
         input_use: UseId,
-        idents: &mut UniqueNames,
     ) -> Result<BodyShape> {
         let resolved = self.resolve_schema(schema, at)?;
         let properties = match &resolved.schema_kind {
@@ -361,8 +363,16 @@ impl<'a> Builder<'a> {
             let (ty, _) = self.schema_ref(schema, at, ctx)?;
             return Ok(BodyShape::Whole(ty));
         };
+        // Read in name order (nested types are met the same way whatever the
+        // spec's key order), kept in the spec's order.
+        let mut by_name: Vec<(usize, &String, &ReferenceOr<Box<Schema>>)> = properties
+            .iter()
+            .enumerate()
+            .map(|(index, (name, property))| (index, name, property))
+            .collect();
+        by_name.sort_by(|a, b| a.1.cmp(b.1));
         let mut fields = Vec::new();
-        for (name, property) in properties {
+        for (index, name, property) in by_name {
             let prop_at = pointer_join(at, &["properties", name]);
             let ctx = Ctx {
                 role: Role::Request,
@@ -375,12 +385,14 @@ impl<'a> Builder<'a> {
             let file = ty == TypeRef::File;
             let required = required.contains(name);
             let nullable = nullable && !file;
-            let mut field =
-                request_field(name, ty, required, nullable, Location::Body, None, idents);
+            let mut field = request_field(name, ty, required, nullable, Location::Body, None);
             field.doc = doc;
-            fields.push(field);
+            fields.push((index, field));
         }
-        Ok(BodyShape::Fields(fields))
+        fields.sort_by_key(|(index, _)| *index);
+        Ok(BodyShape::Fields(
+            fields.into_iter().map(|(_, field)| field).collect(),
+        ))
     }
 
     fn output(

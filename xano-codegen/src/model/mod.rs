@@ -52,6 +52,18 @@ pub struct ApiGroup {
     pub fake: bool,
 }
 
+impl ApiGroup {
+    /// The group's base URL as its spec gives it (`https://<host>/api:<canonical>`),
+    /// or only its base path when the spec names no origin.
+    pub fn server_url(&self) -> String {
+        match &self.origin {
+            Some(origin) if self.base_path.is_empty() => origin.clone(),
+            Some(origin) => format!("{origin}/{}", self.base_path),
+            None => self.base_path.clone(),
+        }
+    }
+}
+
 /// One HTTP method.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum HttpMethod {
@@ -391,10 +403,7 @@ pub(super) struct Ctx {
 
 impl<'a> Builder<'a> {
     pub(super) fn warn(&mut self, pointer: &str, message: impl Into<String>) {
-        let note = Note {
-            pointer: pointer.to_owned(),
-            message: message.into(),
-        };
+        let note = Note::warning(pointer, message);
         // A shared component is read once per use; say it once.
         if !self.warnings.contains(&note) {
             self.warnings.push(note);
@@ -441,6 +450,7 @@ pub(super) fn nested_hint(parent: UseId, property: &str) -> NameHint {
 /// An input field: required ones are plain, optional ones `Option` and left out of
 /// the request when `None`. A required input that is also nullable is an
 /// `Option` sent as `null` when `None`: Xano answers 400 when it is missing.
+/// Its identifier is the one it wants; [`settle_idents`] makes them unique.
 pub(super) fn request_field(
     name: &str,
     ty: TypeRef,
@@ -448,17 +458,41 @@ pub(super) fn request_field(
     nullable: bool,
     location: Location,
     description: Option<&str>,
-    idents: &mut UniqueNames,
 ) -> Field {
-    let ident = idents.claim(&snake_ident(name, "field"), "_");
     let optional = !required || nullable || matches!(ty, TypeRef::Option(_));
     Field {
         name: name.to_owned(),
-        ident,
+        ident: snake_ident(name, "field"),
         ty: if optional { ty.optional() } else { ty },
         location,
         skip_if_none: !required,
         doc: description.map(plain_text).filter(|d| !d.is_empty()),
+    }
+}
+
+/// Makes the identifiers of one struct's fields unique by
+/// [`naming::resolve_collisions`]: `user_id` keeps `user_id` and `userId` becomes
+/// `user_id_2`, whichever comes first in the spec.
+pub(super) fn settle_idents(fields: &mut [Field], reserved: &[&str]) {
+    let candidates: Vec<naming::Candidate> = fields
+        .iter()
+        .map(|field| {
+            let rank = match field.location {
+                Location::Query => 0,
+                Location::Header => 1,
+                Location::Body => 2,
+                Location::WholeBody => 3,
+            };
+            naming::Candidate::of(
+                &field.name,
+                field.ident.clone(),
+                format!("{rank}{}", field.name),
+            )
+        })
+        .collect();
+    let idents = naming::resolve_collisions(&candidates, reserved, "_");
+    for (field, ident) in fields.iter_mut().zip(idents) {
+        field.ident = ident;
     }
 }
 

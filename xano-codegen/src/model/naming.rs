@@ -81,10 +81,10 @@ pub fn short_operation_name(method: &str, path: &str) -> String {
     name
 }
 
-/// The function names of a group's operations, given in generation order (paths
-/// sorted, then methods): the short name where no other operation would have
-/// it, else the full method-and-path name; `_2`, `_3` for what still collides;
-/// never `new` (the client's constructor).
+/// The function names of a group's operations (method, path): the short name
+/// where no other operation would have it, else the full method-and-path name;
+/// what still collides is settled by [`resolve_collisions`]; never `new` (the
+/// client's constructor). The result does not depend on the order given.
 pub fn operation_names(operations: &[(&str, &str)]) -> Vec<String> {
     let long: Vec<String> = operations
         .iter()
@@ -101,19 +101,87 @@ pub fn operation_names(operations: &[(&str, &str)]) -> Vec<String> {
             *wanted.entry(short.as_str()).or_default() += 1;
         }
     }
-    let mut names = UniqueNames::default();
-    names.reserve(["new"]);
-    long.iter()
-        .zip(&short)
-        .map(|(long, short)| {
-            let chosen = if short != long && wanted[short.as_str()] == 1 {
-                short
+    let candidates: Vec<Candidate> = operations
+        .iter()
+        .zip(long.iter().zip(&short))
+        .map(|((method, path), (long, short))| {
+            let name = if short != long && wanted[short.as_str()] == 1 {
+                short.clone()
             } else {
-                long
+                long.clone()
             };
-            names.claim(chosen, "_")
+            // The name spells the path as written: `/search_books`, not `/search-books`.
+            let verbatim = format!(
+                "{}{}",
+                method.to_ascii_lowercase(),
+                path.trim_end_matches('/').replace('/', "_")
+            );
+            Candidate {
+                exact: verbatim == name,
+                key: format!("{path} {method}"),
+                name,
+            }
         })
-        .collect()
+        .collect();
+    resolve_collisions(&candidates, &["new"], "_")
+}
+
+/// One item's wish for a name, for [`resolve_collisions`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    /// The identifier the item would like.
+    pub name: String,
+    /// Whether the identifier is the item's own name unchanged (a property
+    /// `user_id` wanting `user_id`; `userId` wanting it is not exact).
+    pub exact: bool,
+    /// What tells the item from the others wanting the same name (its wire name,
+    /// its method and path): distinct items have distinct keys.
+    pub key: String,
+}
+
+impl Candidate {
+    /// The candidate of a field, variant or module named `source` on the wire or
+    /// in the spec, wanting `ident`: exact when `ident` spells `source`.
+    pub fn of(source: &str, ident: String, key: impl Into<String>) -> Candidate {
+        Candidate {
+            exact: serde_name(&ident) == source,
+            name: ident,
+            key: key.into(),
+        }
+    }
+}
+
+/// Gives every candidate a distinct name, by one rule for every kind of name
+/// (fields, variants, functions, types, modules) that does not depend on the
+/// order the candidates come in: among those wanting the same name, one that is
+/// an exact spelling of its own name keeps it, else the smallest key; the others
+/// get `{name}{sep}2`, `{name}{sep}3`… in the order of their keys. `reserved`
+/// names go to no one.
+pub fn resolve_collisions(candidates: &[Candidate], reserved: &[&str], sep: &str) -> Vec<String> {
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (a, b) = (&candidates[a], &candidates[b]);
+        (&a.name, !a.exact, &a.key).cmp(&(&b.name, !b.exact, &b.key))
+    });
+    let mut names = UniqueNames::default();
+    names.reserve(reserved.iter().copied());
+    let mut resolved: Vec<Option<String>> = vec![None; candidates.len()];
+    // Plain names first, so that no suffixed name can take one.
+    let mut previous: Option<&str> = None;
+    for &index in &order {
+        let name = candidates[index].name.as_str();
+        if previous != Some(name) && !names.is_taken(name) {
+            names.taken.insert(name.to_owned());
+            resolved[index] = Some(name.to_owned());
+        }
+        previous = Some(name);
+    }
+    for &index in &order {
+        if resolved[index].is_none() {
+            resolved[index] = Some(names.claim(&candidates[index].name, sep));
+        }
+    }
+    resolved.into_iter().flatten().collect()
 }
 
 /// snake_case over ASCII letters and digits only (emoji and other symbols split words

@@ -2,7 +2,9 @@
 //! interned in the type space, paging envelopes recognised.
 
 use super::docs::plain_text;
-use super::naming::{UniqueNames, pascal_ident, singular_pascal, snake_ident};
+use super::naming::{
+    Candidate, UniqueNames, pascal_ident, resolve_collisions, singular_pascal, snake_ident,
+};
 use super::types::{
     EnumDef, Field, Location, NameHint, Role, StructDef, TypeKind, TypeRef, Variant,
 };
@@ -200,7 +202,23 @@ impl<'a> Builder<'a> {
                 } else if any.items.is_some() {
                     self.array(any.items.as_ref(), at, ctx)?
                 } else {
-                    if any.typ.is_some()
+                    const TYPES: [&str; 6] =
+                        ["string", "number", "integer", "boolean", "array", "object"];
+                    if let Some(typ) = any.typ.as_deref().filter(|t| !TYPES.contains(t)) {
+                        let near = TYPES
+                            .iter()
+                            .find(|known| {
+                                crate::edit_distance(known, &typ.to_ascii_lowercase()) <= 2
+                            })
+                            .map(|known| format!(" (did you mean `{known}`?)"))
+                            .unwrap_or_default();
+                        self.warn(
+                            at,
+                            format!(
+                                "`type` is `{typ}`, which is not an OpenAPI type{near}: typed as JSON"
+                            ),
+                        );
+                    } else if any.typ.is_some()
                         || !any.one_of.is_empty()
                         || !any.any_of.is_empty()
                         || !any.all_of.is_empty()
@@ -282,13 +300,17 @@ impl<'a> Builder<'a> {
             }
         }
         let this = self.types.begin_use();
-        let mut idents = UniqueNames::default();
-        if ctx.role == Role::Response {
-            // The catch-all for fields the spec does not list.
-            idents.reserve(["extra"]);
-        }
+        // Properties are read in name order, so that the nested types are met (and
+        // named) in the same order however the spec orders its keys; the fields
+        // keep the spec's order.
+        let mut by_name: Vec<(usize, &String, &ReferenceOr<Box<Schema>>)> = properties
+            .iter()
+            .enumerate()
+            .map(|(index, (name, property))| (index, name, property))
+            .collect();
+        by_name.sort_by(|a, b| a.1.cmp(b.1));
         let mut fields = Vec::with_capacity(properties.len());
-        for (name, property) in properties {
+        for (index, name, property) in by_name {
             let prop_at = pointer_join(at, &["properties", name]);
             let child = Ctx {
                 role: ctx.role,
@@ -307,17 +329,14 @@ impl<'a> Builder<'a> {
             }
             let doc = self.property_doc(property, ctx.role);
             let field = match ctx.role {
-                Role::Response => {
-                    let ident = idents.claim(&snake_ident(name, "field"), "_");
-                    Field {
-                        name: name.clone(),
-                        ident,
-                        ty: ty.optional(),
-                        location: Location::Body,
-                        skip_if_none: false,
-                        doc,
-                    }
-                }
+                Role::Response => Field {
+                    name: name.clone(),
+                    ident: snake_ident(name, "field"),
+                    ty: ty.optional(),
+                    location: Location::Body,
+                    skip_if_none: false,
+                    doc,
+                },
                 Role::Request => {
                     let mut field = request_field(
                         name,
@@ -326,14 +345,21 @@ impl<'a> Builder<'a> {
                         nullable,
                         Location::Body,
                         None,
-                        &mut idents,
                     );
                     field.doc = doc;
                     field
                 }
             };
-            fields.push(field);
+            fields.push((index, field));
         }
+        fields.sort_by_key(|(index, _)| *index);
+        let mut fields: Vec<Field> = fields.into_iter().map(|(_, field)| field).collect();
+        // The catch-all for fields the spec does not list.
+        let reserved: &[&str] = match ctx.role {
+            Role::Response => &["extra"],
+            Role::Request => &[],
+        };
+        super::settle_idents(&mut fields, reserved);
         let kind = TypeKind::Struct(StructDef {
             role: ctx.role,
             fields,
@@ -348,22 +374,38 @@ impl<'a> Builder<'a> {
     }
 
     pub(super) fn enumeration(&mut self, values: &[&str], schema: &Schema, ctx: Ctx) -> TypeRef {
-        let mut idents = UniqueNames::default();
         let mut seen = HashSet::new();
-        let variants: Vec<Variant> = values
+        let values: Vec<&str> = values
             .iter()
-            .filter(|value| seen.insert(**value))
-            .map(|value| Variant {
-                ident: idents.claim(&pascal_ident(value, "V", "Empty"), ""),
-                value: (*value).to_owned(),
-            })
+            .copied()
+            .filter(|value| seen.insert(*value))
             .collect();
+        let candidates: Vec<Candidate> = values
+            .iter()
+            .map(|value| Candidate::of(value, pascal_ident(value, "V", "Empty"), *value))
+            .collect();
+        let idents = resolve_collisions(&candidates, &[], "");
         // The catch-all takes a name no known value has: `Other`, unless a value
         // is itself `other`.
         let catch_all = ["Other", "Unknown", "Unrecognized", "OtherValue"]
             .into_iter()
-            .find(|name| !idents.is_taken(name))
-            .map_or_else(|| idents.claim("Other", ""), str::to_owned);
+            .find(|name| !idents.iter().any(|ident| ident == name))
+            .map_or_else(
+                || {
+                    let mut names = UniqueNames::default();
+                    names.reserve(idents.iter().map(String::as_str));
+                    names.claim("Other", "")
+                },
+                str::to_owned,
+            );
+        let variants: Vec<Variant> = values
+            .iter()
+            .zip(idents)
+            .map(|(value, ident)| Variant {
+                ident,
+                value: (*value).to_owned(),
+            })
+            .collect();
         let this = self.types.begin_use();
         let doc = schema
             .schema_data

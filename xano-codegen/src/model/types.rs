@@ -127,6 +127,25 @@ pub enum TypeKind {
     Enum(EnumDef),
 }
 
+impl TypeKind {
+    /// The shape with its fields in name order: the key under which two
+    /// schemas that differ only in the order of their properties are one type.
+    fn canonical(&self) -> TypeKind {
+        match self {
+            TypeKind::Struct(def) => {
+                let mut fields = def.fields.clone();
+                fields
+                    .sort_by(|a, b| (&a.name, a.location as u8).cmp(&(&b.name, b.location as u8)));
+                TypeKind::Struct(StructDef {
+                    role: def.role,
+                    fields,
+                })
+            }
+            TypeKind::Enum(_) => self.clone(),
+        }
+    }
+}
+
 /// A struct's fields.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct StructDef {
@@ -328,11 +347,14 @@ impl TypeSpace {
         doc: Option<String>,
         hint: NameHint,
     ) -> TypeId {
-        let id = match self.index.get(&kind) {
+        // Two shapes are one type whatever order their fields come in: Xano's
+        // exports do not promise an order of keys.
+        let key = kind.canonical();
+        let id = match self.index.get(&key) {
             Some(id) => *id,
             None => {
                 let id = TypeId(self.defs.len());
-                self.index.insert(kind.clone(), id);
+                self.index.insert(key, id);
                 self.defs.push(TypeDef {
                     name: String::new(),
                     doc,
