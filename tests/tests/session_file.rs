@@ -87,7 +87,6 @@ fn concurrent_sign_ins_and_outs_never_tear_the_file() {
         restored.session().is_authenticated(),
         xano.session().is_authenticated()
     );
-    use secrecy::ExposeSecret as _;
     assert_eq!(
         restored
             .session()

@@ -51,7 +51,7 @@ impl<'a> Call<'a> {
             return Err(error);
         }
         let mut url = reqwest::Url::parse(&builder.url).map_err(|err| {
-            Error::Config(format!("invalid URL for `{}`: {err}", builder.route()))
+            Error::Request(format!("invalid URL for `{}`: {err}", builder.route()))
         })?;
         if !builder.query.is_empty() {
             url.set_query(Some(&axios_query(&builder.query)));
@@ -301,7 +301,7 @@ impl<'a> Call<'a> {
         strict: bool,
     ) -> Result<Bytes, Error> {
         let too_large = || Error::TooLarge {
-            status,
+            status: crate::error::status_code(status),
             limit: limit as u64,
         };
         let expected = response.content_length();
@@ -364,7 +364,7 @@ impl<'a> Call<'a> {
             && let Some(bearer) = shared.session.bearer()
         {
             let mut value = HeaderValue::from_str(&bearer).map_err(|_| {
-                Error::Config("the session token is not a valid header value".into())
+                Error::Request("the session token is not a valid header value".into())
             })?;
             value.set_sensitive(true);
             authorization = Some(value);
@@ -381,7 +381,7 @@ impl<'a> Call<'a> {
                 bytes,
             } => {
                 content_type = Some(HeaderValue::from_str(media_type).map_err(|_| {
-                    Error::Config(format!("`{media_type}` is not a valid content type"))
+                    Error::Request(format!("`{media_type}` is not a valid content type"))
                 })?);
                 builder.body(bytes.clone())
             }
@@ -536,7 +536,7 @@ fn multipart_form(parts: &[(String, Part)]) -> Result<reqwest::multipart::Form, 
                 .file_name(file.name().to_owned())
                 .mime_str(file.mime())
                 .map_err(|_| {
-                    Error::Config(format!("`{}` is not a valid MIME type", file.mime()))
+                    Error::Request(format!("`{}` is not a valid MIME type", file.mime()))
                 })?;
                 form.part(name, part)
             }

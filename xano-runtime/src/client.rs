@@ -467,19 +467,23 @@ impl ClientBuilder {
             let (name, value) = parse_header(name, value)?;
             headers.insert(name, value);
         }
-        for value in [&self.branch, &self.data_source].into_iter().flatten() {
-            parse_header(X_BRANCH, value)?;
+        if let Some(branch) = &self.branch {
+            parse_header(X_BRANCH, branch)?;
+        }
+        if let Some(data_source) = &self.data_source {
+            parse_header("x-data-source", data_source)?;
         }
         let http = match self.http {
             Some(http) => http,
             None => {
-                // reqwest is built without a bundled crypto provider; install ring's
-                // for the process unless the application already chose one.
-                let _ = rustls::crypto::ring::default_provider().install_default();
+                // reqwest is built without a bundled crypto provider: ours is
+                // passed in, the process default left to the application.
+                let tls = crate::tls::client_config(&[b"h2", b"http/1.1"])?;
                 // No total timeout: the runtime bounds the wait for headers and for
                 // each chunk itself, so a live stream is never cut.
-                let mut builder =
-                    reqwest::Client::builder().redirect(crate::transport::redirect_policy());
+                let mut builder = reqwest::Client::builder()
+                    .tls_backend_preconfigured(tls)
+                    .redirect(crate::transport::redirect_policy());
                 if let Some(timeout) = self.timeout {
                     builder = builder.connect_timeout(timeout);
                 }

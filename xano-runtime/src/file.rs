@@ -30,10 +30,27 @@ impl File {
         }
     }
 
-    /// Reads a file from disk; the name is the path's file name.
-    pub fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
-        let path = path.as_ref();
-        let bytes = std::fs::read(path)?;
+    /// Reads a file from disk, off the async threads; the name is the path's
+    /// file name.
+    ///
+    /// # Errors
+    ///
+    /// The I/O error when the file cannot be read.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn demo() -> std::io::Result<()> {
+    /// let cover = xano_runtime::File::from_path("cover.png").await?;
+    /// assert_eq!(cover.mime(), "image/png");
+    /// # Ok(()) }
+    /// ```
+    pub async fn from_path(path: impl AsRef<Path>) -> std::io::Result<Self> {
+        let path = path.as_ref().to_owned();
+        let read_from = path.clone();
+        let bytes = tokio::task::spawn_blocking(move || std::fs::read(read_from))
+            .await
+            .map_err(std::io::Error::other)??;
         let name = path
             .file_name()
             .map(|name| name.to_string_lossy().into_owned())

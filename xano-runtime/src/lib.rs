@@ -36,6 +36,7 @@ mod secret;
 mod session;
 pub mod stream;
 mod timestamp;
+mod tls;
 mod transport;
 
 pub use bytes::Bytes;
@@ -44,12 +45,12 @@ pub use client::{
     ResponseInfo,
 };
 pub use config::{ENV_BRANCH, ENV_DATA_SOURCE, ENV_ORIGIN};
-pub use error::{Error, is_credential_name};
+pub use error::{Error, StatusCode};
 pub use file::{AsFile, File};
 pub use futures_util::Stream;
+#[doc(hidden)]
 pub use object::{ObjectFields, deserialize_object};
-pub use paging::{BoxStream, Page};
-pub use refresh::RefreshFuture;
+pub use paging::{Page, ResultStream};
 pub use request::{RequestBuilder, decode_json};
 pub use reqwest::Method;
 pub use retry::RetryPolicy;
@@ -80,7 +81,7 @@ pub type JsonMap = serde_json::Map<String, serde_json::Value>;
 
 /// Percent-encodes one path segment (a string path parameter) so that `/`, `?`,
 /// `#`, spaces and non-ASCII characters cannot change the route.
-pub fn encode_path_segment(segment: &str) -> String {
+pub(crate) fn encode_path_segment(segment: &str) -> String {
     percent_encoding::utf8_percent_encode(segment, PATH_SEGMENT).to_string()
 }
 

@@ -109,10 +109,12 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for Page<T> {
     }
 }
 
-/// A stream of results, boxed so it is `Unpin` (`.next().await` just works) and
-/// `Send` (it can move to another task): what generated `…_pages` and `…_items`
-/// functions return.
-pub type BoxStream<'a, T> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'a>>;
+/// A stream of results: what generated `…_pages` and `…_items` functions and
+/// [`EventStream::json`](crate::EventStream::json) return, each item a value or
+/// the error that ended the stream. Boxed so it is `Unpin`
+/// (`.next().await` just works), and owning what it needs (a handle to the
+/// client, the input), so it is `Send + 'static`: it can be spawned.
+pub type ResultStream<T> = std::pin::Pin<Box<dyn Stream<Item = Result<T, Error>> + Send + 'static>>;
 
 /// Every page from `first` (default 1), calling `fetch(page)` for each and following
 /// `nextPage` until it is `None`. Pages are fetched one at a time, as the stream is

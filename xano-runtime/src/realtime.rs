@@ -157,6 +157,10 @@ pub enum Action {
     PresenceFull,
     /// Someone joined or left a channel.
     PresenceUpdate,
+    /// Not from the server: this subscriber fell behind by more than the
+    /// buffer (1,024 events) and missed `payload.skipped` events; the events
+    /// after it are the newest.
+    Lagged,
     /// Anything else (kept as sent).
     Other(String),
 }
@@ -197,7 +201,7 @@ impl RealtimeEvent {
     /// The payload as `T`.
     pub fn payload_as<T: DeserializeOwned>(&self) -> Result<T, Error> {
         serde_json::from_value(self.payload.clone()).map_err(|err| Error::Decode {
-            status: 101,
+            status: None,
             path: String::new(),
             message: err.to_string(),
             excerpt: crate::error::excerpt(self.payload.to_string().as_bytes()),
@@ -264,7 +268,7 @@ enum Command {
 /// clone (and every [`Channel`]) is dropped.
 #[derive(Clone)]
 pub struct Realtime {
-    commands: mpsc::UnboundedSender<Command>,
+    commands: mpsc::Sender<Command>,
     events: broadcast::Sender<RealtimeEvent>,
     protocol: Protocol,
 }
@@ -281,9 +285,8 @@ impl Realtime {
     /// Connects (the first connection must succeed; later drops reconnect on their
     /// own) and starts the background task.
     pub async fn connect(options: RealtimeOptions) -> Result<Realtime, Error> {
-        let _ = rustls::crypto::ring::default_provider().install_default();
         let socket = open(&options).await?;
-        let (commands, receiver) = mpsc::unbounded_channel();
+        let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
         let (events, _) = broadcast::channel(1024);
         let realtime = Realtime {
             commands,
@@ -295,30 +298,62 @@ impl Realtime {
     }
 
     /// Every incoming frame (and connection status changes), for this subscriber
-    /// from now on. A subscriber that falls more than 1024 events behind skips the
-    /// oldest.
+    /// from now on. A subscriber that falls more than 1,024 events behind skips the
+    /// oldest and gets an [`Action::Lagged`] event saying how many.
     pub fn events(&self) -> impl futures_util::Stream<Item = RealtimeEvent> + Send + 'static {
         events_of(self.events.subscribe(), None)
     }
 
     /// Joins `name` (again after every reconnect) and returns its handle.
-    pub fn channel(&self, name: impl Into<String>, options: JoinOptions) -> Channel {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection's task has ended or its queue of
+    /// outgoing frames (1,024) is full.
+    pub fn channel(&self, name: impl Into<String>, options: JoinOptions) -> Result<Channel, Error> {
         let name = name.into();
-        let receiver = self.events.subscribe();
-        let _ = self.commands.send(Command::Join(name.clone(), options));
-        Channel {
+        let events = Box::pin(events_of(self.events.subscribe(), Some(name.clone())));
+        self.queue(Command::Join(name.clone(), options))?;
+        Ok(Channel {
             realtime: self.clone(),
             name,
-            receiver,
-        }
+            events,
+        })
+    }
+
+    fn queue(&self, command: Command) -> Result<(), Error> {
+        self.commands.try_send(command).map_err(|err| {
+            Error::Realtime(match err {
+                mpsc::error::TrySendError::Full(_) => format!(
+                    "{COMMAND_QUEUE} frames are already waiting to be sent: the server is not reading"
+                ),
+                mpsc::error::TrySendError::Closed(_) => "the realtime connection has ended".into(),
+            })
+        })
     }
 }
 
-/// A joined channel; its events are a `Stream` ([`Channel::next`]).
+/// How many outgoing frames may wait (while disconnected, or while the server
+/// reads slowly) before sending fails instead of holding more memory.
+const COMMAND_QUEUE: usize = 1024;
+
+/// A joined channel: a `Stream` of its events, connection status changes and
+/// [`Action::Lagged`] notices (`StreamExt::next`, or [`Channel::next`]).
 pub struct Channel {
     realtime: Realtime,
     name: String,
-    receiver: broadcast::Receiver<RealtimeEvent>,
+    events: std::pin::Pin<Box<dyn futures_util::Stream<Item = RealtimeEvent> + Send>>,
+}
+
+impl futures_util::Stream for Channel {
+    type Item = RealtimeEvent;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<RealtimeEvent>> {
+        self.events.as_mut().poll_next(cx)
+    }
 }
 
 impl std::fmt::Debug for Channel {
@@ -336,7 +371,12 @@ impl Channel {
     }
 
     /// Sends `payload` to the channel (queued while disconnected).
-    pub fn message(&self, payload: Json, options: MessageOptions) {
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection has ended or 1,024 frames are
+    /// already waiting to be sent.
+    pub fn message(&self, payload: Json, options: MessageOptions) -> Result<(), Error> {
         let frame = match self.realtime.protocol {
             Protocol::V1 => {
                 let mut opts = json!({"channel": self.name});
@@ -355,64 +395,73 @@ impl Channel {
                 "payload": payload,
             }),
         };
-        let _ = self.realtime.commands.send(Command::Send(frame));
+        self.realtime.queue(Command::Send(frame))
     }
 
     /// Asks for the channel's history; it arrives as a `History` event (v1).
-    pub fn history(&self) {
-        let _ = self.realtime.commands.send(Command::Send(json!({
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection has ended or 1,024 frames are
+    /// already waiting to be sent.
+    pub fn history(&self) -> Result<(), Error> {
+        self.realtime.queue(Command::Send(json!({
             "action": "history",
             "options": {"channel": self.name},
             "payload": null,
-        })));
+        })))
     }
 
     /// Sends `payload` privately to one client of this channel (v1; the
     /// `socketId` of a presence entry or of a message's `client`), as the SDK's
     /// `XanoRealtimeClient.message` does.
-    pub fn message_client(&self, socket_id: &str, payload: Json) {
-        let _ = self.realtime.commands.send(Command::Send(json!({
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection has ended or 1,024 frames are
+    /// already waiting to be sent.
+    pub fn message_client(&self, socket_id: &str, payload: Json) -> Result<(), Error> {
+        self.realtime.queue(Command::Send(json!({
             "action": "message",
             "options": {"channel": self.name, "socketId": socket_id},
             "payload": payload,
-        })));
+        })))
     }
 
     /// Asks for the history of one client of this channel (v1); it arrives as a
     /// `History` event.
-    pub fn client_history(&self, socket_id: &str) {
-        let _ = self.realtime.commands.send(Command::Send(json!({
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection has ended or 1,024 frames are
+    /// already waiting to be sent.
+    pub fn client_history(&self, socket_id: &str) -> Result<(), Error> {
+        self.realtime.queue(Command::Send(json!({
             "action": "history",
             "options": {"channel": self.name, "socketId": socket_id},
             "payload": null,
-        })));
+        })))
     }
 
     /// Leaves the channel (it is no longer rejoined after reconnects).
-    pub fn leave(self) {
-        let _ = self
-            .realtime
-            .commands
-            .send(Command::Leave(self.name.clone()));
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the connection has ended or 1,024 frames are
+    /// already waiting to be sent.
+    pub fn leave(self) -> Result<(), Error> {
+        self.realtime.queue(Command::Leave(self.name.clone()))
     }
 
-    /// The next event of this channel (or a connection status change).
+    /// The next event of this channel (or a connection status change, or an
+    /// [`Action::Lagged`] notice).
     pub async fn next(&mut self) -> Option<RealtimeEvent> {
-        loop {
-            match self.receiver.recv().await {
-                Ok(event)
-                    if event.channel.as_deref() == Some(self.name.as_str())
-                        || event.action == Action::ConnectionStatus =>
-                {
-                    return Some(event);
-                }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
-                Err(broadcast::error::RecvError::Closed) => return None,
-            }
-        }
+        futures_util::StreamExt::next(self).await
     }
 }
 
+/// The events of `channel` (all events when `None`), connection status changes,
+/// and a [`Action::Lagged`] event where the subscriber fell behind.
 fn events_of(
     receiver: broadcast::Receiver<RealtimeEvent>,
     channel: Option<String>,
@@ -420,10 +469,24 @@ fn events_of(
     futures_util::stream::unfold((receiver, channel), |(mut receiver, channel)| async move {
         loop {
             match receiver.recv().await {
-                Ok(event) if channel.is_none() || event.channel == channel => {
+                Ok(event)
+                    if channel.is_none()
+                        || event.channel == channel
+                        || event.action == Action::ConnectionStatus =>
+                {
                     return Some((event, (receiver, channel)));
                 }
-                Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                Ok(_) => {}
+                Err(broadcast::error::RecvError::Lagged(skipped)) => {
+                    let notice = RealtimeEvent {
+                        action: Action::Lagged,
+                        channel: channel.clone(),
+                        kind: None,
+                        payload: json!({"skipped": skipped}),
+                        client: None,
+                    };
+                    return Some((notice, (receiver, channel)));
+                }
                 Err(broadcast::error::RecvError::Closed) => return None,
             }
         }
@@ -438,24 +501,28 @@ async fn open(options: &RealtimeOptions) -> Result<Socket, Error> {
         .url
         .as_str()
         .into_client_request()
-        .map_err(|err| Error::Config(format!("realtime URL `{}`: {err}", options.url)))?;
+        .map_err(|err| Error::Realtime(format!("realtime URL `{}`: {err}", options.url)))?;
     if let Some(token) = &options.token {
         let value = token
             .expose_secret()
             .parse()
-            .map_err(|_| Error::Config("the realtime token is not a valid header value".into()))?;
+            .map_err(|_| Error::Realtime("the realtime token is not a valid header value".into()))?;
         request
             .headers_mut()
             .insert("sec-websocket-protocol", value);
     }
-    let (socket, _) = tokio_tungstenite::connect_async(request)
-        .await
-        .map_err(|err| {
-            Error::Stream(format!(
-                "realtime connection to {} failed: {err}",
-                options.url
-            ))
-        })?;
+    // Our own TLS configuration, not the process's default provider.
+    let tls = crate::tls::client_config(&[])?;
+    let connector = tokio_tungstenite::Connector::Rustls(std::sync::Arc::new(tls));
+    let (socket, _) =
+        tokio_tungstenite::connect_async_tls_with_config(request, None, false, Some(connector))
+            .await
+            .map_err(|err| {
+                Error::Realtime(format!(
+                    "realtime connection to {} failed: {err}",
+                    options.url
+                ))
+            })?;
     Ok(socket)
 }
 
@@ -468,7 +535,7 @@ fn reconnects_after(code: CloseCode) -> bool {
 async fn run(
     options: RealtimeOptions,
     first: Socket,
-    mut commands: mpsc::UnboundedReceiver<Command>,
+    mut commands: mpsc::Receiver<Command>,
     events: broadcast::Sender<RealtimeEvent>,
 ) {
     let mut joined: BTreeMap<String, JoinOptions> = BTreeMap::new();

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// What a refresh hook returns.
-pub type RefreshFuture = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
+pub(crate) type RefreshFuture = Pin<Box<dyn Future<Output = Result<(), Error>> + Send>>;
 pub(crate) type RefreshHook = Arc<dyn Fn(Client) -> RefreshFuture + Send + Sync>;
 
 tokio::task_local! {

@@ -34,6 +34,27 @@ pub struct RequestBuilder<'a> {
     pub(crate) error: Option<Error>,
 }
 
+/// Shows the method, the route template and which parts are set; never a
+/// query value, a header value or the body (inputs can hold secrets).
+impl fmt::Debug for RequestBuilder<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RequestBuilder")
+            .field("method", &self.method)
+            .field("route", &self.route().to_string())
+            .field("auth", &self.auth)
+            .field(
+                "query",
+                &self.query.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field(
+                "headers",
+                &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+            )
+            .field("error", &self.error.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 /// A route template, `/api:x/books/{book_id}`: the group part of a URL and the
 /// path as the caller wrote it, joined only when shown.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +121,7 @@ impl<'a> RequestBuilder<'a> {
     /// and errors name the call by its template, never by the value.
     pub fn path_param<T: fmt::Display>(mut self, name: &str, value: T) -> Self {
         let Some(at) = find_placeholder(&self.url[self.path_start..], name) else {
-            self.fail(Error::Config(format!(
+            self.fail(Error::Request(format!(
                 "the route `{}` has no parameter `{name}`",
                 self.route()
             )));
@@ -338,6 +359,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     if !(200..300).contains(&status) {
         return Err(Error::from_response(status, body));
     }
+    let status = crate::error::status_code(status);
     // Xano answers JSON; an HTML page (a proxy, a maintenance page) is reported as
     // such rather than as a confusing decode error.
     if let Some(content_type) = content_type.filter(|ct| !ct.contains("json"))
@@ -355,7 +377,7 @@ pub(crate) fn decode<T: DeserializeOwned>(
     } else {
         body
     };
-    decode_json_with_status(status, body)
+    decode_json_with_status(Some(status), body)
 }
 
 /// Decodes JSON into `T` the way the runtime decodes response bodies: fast, with
@@ -363,11 +385,11 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// [`Error::Decode`] naming the path to the bad value (through generated types
 /// too). For JSON that reaches you another way, such as a Xano webhook's body.
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
-    decode_json_with_status(200, body)
+    decode_json_with_status(None, body)
 }
 
 pub(crate) fn decode_json_with_status<T: DeserializeOwned>(
-    status: u16,
+    status: Option<reqwest::StatusCode>,
     body: &[u8],
 ) -> Result<T, Error> {
     if let Ok(value) = serde_json::from_slice(body) {
@@ -376,7 +398,7 @@ pub(crate) fn decode_json_with_status<T: DeserializeOwned>(
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|err| {
         let path = err.path().to_string().trim_start_matches('.').to_owned();
-        let message = err.inner().to_string();
+        let message = crate::error::decode_message(&path, err.inner().to_string());
         Error::Decode {
             status,
             path,

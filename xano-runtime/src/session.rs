@@ -133,13 +133,19 @@ impl Session {
     }
 
     /// The current token, still wrapped so that it is not printed by accident.
-    pub fn token(&self) -> Option<SecretString> {
-        self.read().token.clone()
+    pub fn token(&self) -> Option<crate::Secret> {
+        self.read()
+            .token
+            .as_ref()
+            .map(|token| crate::Secret::new(token.expose_secret()))
     }
 
     /// The refresh token, for a refresh hook.
-    pub fn refresh_token(&self) -> Option<SecretString> {
-        self.read().refresh_token.clone()
+    pub fn refresh_token(&self) -> Option<crate::Secret> {
+        self.read()
+            .refresh_token
+            .as_ref()
+            .map(|token| crate::Secret::new(token.expose_secret()))
     }
 
     /// The metadata stored with the tokens.
@@ -147,11 +153,24 @@ impl Session {
         self.read().metadata.clone()
     }
 
-    /// Writes the session file now (it is also written after every change).
-    pub fn save(&self) -> Result<(), Error> {
-        match self.inner.file.get() {
-            Some(path) => self.write_file(path, true),
-            None => Ok(()),
+    /// Writes the session file now, and waits for it and for every write an
+    /// earlier change started (each change is also saved on its own, off the
+    /// async threads).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be written.
+    pub async fn save(&self) -> Result<(), Error> {
+        let Some(path) = self.inner.file.get().cloned() else {
+            return Ok(());
+        };
+        let session = self.clone();
+        match tokio::task::spawn_blocking(move || session.write_file(&path, true)).await {
+            Ok(result) => result,
+            Err(join) => Err(Error::Io {
+                path: self.inner.file.get().cloned().unwrap_or_default(),
+                source: std::io::Error::other(join.to_string()),
+            }),
         }
     }
 
@@ -177,12 +196,11 @@ impl Session {
         })?;
         match std::fs::read(&path) {
             Ok(bytes) => {
-                let state: State = serde_json::from_slice(&bytes).map_err(|err| {
-                    Error::Config(format!(
-                        "session file {} is not valid: {err}",
-                        path.display()
-                    ))
-                })?;
+                let state: State =
+                    serde_json::from_slice(&bytes).map_err(|err| Error::SessionFile {
+                        path: path.clone(),
+                        message: err.to_string(),
+                    })?;
                 *self.write() = state;
             }
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
@@ -198,11 +216,24 @@ impl Session {
             change(&mut state);
             self.inner.generation.fetch_add(1, Ordering::SeqCst);
         }
-        if let Some(path) = self.inner.file.get()
-            && let Err(err) = self.write_file(path, false)
-        {
-            // The in-memory session still works; say why it will not survive.
-            tracing::warn!(path = %path.display(), error = %err, "could not save the Xano session");
+        let Some(path) = self.inner.file.get().cloned() else {
+            return;
+        };
+        let session = self.clone();
+        let write = move || {
+            if let Err(err) = session.write_file(&path, false) {
+                // The in-memory session still works; say why it will not survive.
+                tracing::warn!(path = %path.display(), error = %err, "could not save the Xano session");
+            }
+        };
+        // Two fsyncs and a file lock do not belong on an async thread: inside a
+        // tokio runtime the write goes to its blocking pool (`save().await`
+        // waits for it); outside one it happens here.
+        match tokio::runtime::Handle::try_current() {
+            Ok(runtime) => {
+                runtime.spawn_blocking(write);
+            }
+            Err(_) => write(),
         }
     }
 
@@ -469,4 +500,37 @@ mod tests {
         assert!(Session::default().attach_file(path).is_err());
         std::fs::remove_dir_all(dir).unwrap();
     }
+
+    /// Inside a runtime a change returns at once, even while another process
+    /// holds the session file's lock: the write waits on the blocking pool, not
+    /// on the async thread, and `save().await` waits for it.
+    #[tokio::test(flavor = "current_thread")]
+    async fn changes_never_block_the_async_thread() {
+        let dir = std::env::temp_dir().join(format!("xano-session-async-{}", std::process::id()));
+        let path = dir.join("session.json");
+        std::fs::create_dir_all(&dir).unwrap();
+        let session = Session::default();
+        session.attach_file(path.clone()).unwrap();
+        let held = lock_session_dir(&dir, "session.json").unwrap();
+        // Another writer, holding the lock for a while.
+        let other = std::thread::spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(1500));
+            drop(held);
+        });
+        let started = std::time::Instant::now();
+        session.set_token("tok-async");
+        session.set_user(&serde_json::json!({"id": 1})).unwrap();
+        assert!(
+            started.elapsed() < std::time::Duration::from_millis(500),
+            "set_token waited for the file lock on the async thread"
+        );
+        assert!(!path.exists(), "written while another writer held the lock");
+        session.save().await.unwrap();
+        other.join().unwrap();
+        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        assert_eq!(saved["token"], "tok-async");
+        assert_eq!(saved["user"]["id"], 1);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
 }

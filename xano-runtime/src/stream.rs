@@ -109,7 +109,7 @@ impl Stream for EventStream {
 
 impl EventStream {
     /// Each event's data decoded as JSON into `T` (events without data are skipped).
-    pub fn json<T: DeserializeOwned + Send + 'static>(self) -> crate::BoxStream<'static, T> {
+    pub fn json<T: DeserializeOwned + Send + 'static>(self) -> crate::ResultStream<T> {
         Box::pin(self.filter_map(|event| async move {
             match event {
                 Ok(event) if event.data.is_empty() => None,
@@ -527,8 +527,25 @@ fn push_lossy(out: &mut String, bytes: &[u8]) {
 /// piece it shares the buffer it was read into instead of being copied, which
 /// keeps that buffer alive as long as the data is. Keep it as a `String`
 /// (`String::from(data)`) to hold it for long.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+///
+/// It hashes, compares and orders as the `str` it holds, so a
+/// `HashSet<EventData>` can be asked `contains("done")`, and it serializes as a
+/// JSON string (`json!({"data": event.data})`).
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct EventData(Bytes);
+
+impl std::hash::Hash for EventData {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        // As `str` hashes: `Borrow<str>` promises the same hash.
+        self.as_str().hash(state);
+    }
+}
+
+impl serde::Serialize for EventData {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
 
 impl EventData {
     /// Text already checked to be UTF-8.
@@ -846,4 +863,16 @@ mod tests {
             started.elapsed()
         );
     }
+
+    #[test]
+    fn event_data_hashes_and_serializes_as_its_text() {
+        let mut seen = std::collections::HashSet::new();
+        seen.insert(EventData::from("done"));
+        assert!(seen.contains("done"), "Borrow<str> and Hash must agree");
+        assert_eq!(
+            serde_json::json!({"data": EventData::from("a\nb")}),
+            serde_json::json!({"data": "a\nb"})
+        );
+    }
+
 }

@@ -45,8 +45,8 @@ impl Timestamp {
 
     /// Reads Xano's text form (`2023-04-19 21:01:32+0000`), RFC 3339
     /// (`2023-04-19T21:01:32.5Z`, `…+02:00`), a bare date (`2023-04-19`, midnight
-    /// UTC) or epoch milliseconds written as text.
-    pub fn parse(text: &str) -> Option<Timestamp> {
+    /// UTC) or epoch milliseconds written as text (what `str::parse` does).
+    fn parse_text(text: &str) -> Option<Timestamp> {
         let text = text.trim();
         if let Ok(millis) = text.parse::<i64>() {
             return Some(Timestamp::from_millis(millis));
@@ -219,11 +219,29 @@ impl<'de> Deserialize<'de> for Timestamp {
                 }
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Timestamp, E> {
-                Timestamp::parse(text)
+                Timestamp::parse_text(text)
                     .ok_or_else(|| E::custom(format!("`{text}` is not a Xano timestamp")))
             }
         }
         deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Reads Xano's text form (`2023-04-19 21:01:32+0000`), RFC 3339
+/// (`2023-04-19T21:01:32.5Z`, `…+02:00`), a bare date (`2023-04-19`, midnight
+/// UTC) or epoch milliseconds written as text.
+///
+/// ```
+/// let at: xano_runtime::Timestamp = "2023-04-19 21:01:32+0000".parse()?;
+/// assert_eq!(at.as_millis(), 1_681_938_092_000);
+/// # Ok::<(), xano_runtime::Error>(())
+/// ```
+impl std::str::FromStr for Timestamp {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Timestamp, crate::Error> {
+        Timestamp::parse_text(text)
+            .ok_or_else(|| crate::Error::Timestamp(format!("`{text}` is not a Xano timestamp")))
     }
 }
 
@@ -235,7 +253,7 @@ mod with_chrono {
         type Error = crate::Error;
         fn try_from(timestamp: Timestamp) -> Result<Self, crate::Error> {
             chrono::DateTime::from_timestamp_millis(timestamp.as_millis()).ok_or_else(|| {
-                crate::Error::Config(format!("{timestamp:?} is out of chrono's range"))
+                crate::Error::Timestamp(format!("{timestamp:?} is out of chrono's range"))
             })
         }
     }
@@ -257,7 +275,7 @@ mod with_time {
             time::OffsetDateTime::from_unix_timestamp_nanos(
                 i128::from(timestamp.as_millis()) * 1_000_000,
             )
-            .map_err(|err| crate::Error::Config(format!("{timestamp:?}: {err}")))
+            .map_err(|err| crate::Error::Timestamp(format!("{timestamp:?}: {err}")))
         }
     }
 
@@ -277,7 +295,7 @@ mod with_jiff {
         type Error = crate::Error;
         fn try_from(timestamp: Timestamp) -> Result<Self, crate::Error> {
             jiff::Timestamp::from_millisecond(timestamp.as_millis())
-                .map_err(|err| crate::Error::Config(format!("{timestamp:?}: {err}")))
+                .map_err(|err| crate::Error::Timestamp(format!("{timestamp:?}: {err}")))
         }
     }
 
@@ -331,7 +349,7 @@ mod tests {
         ] {
             let t = Timestamp::from_millis(millis);
             assert_eq!(Timestamp::from(t.to_system_time()), t);
-            assert_eq!(Timestamp::parse(&t.to_string()), Some(t), "{t}");
+            assert_eq!(Timestamp::parse_text(&t.to_string()), Some(t), "{t}");
         }
         assert_eq!(
             Timestamp::from_millis(-1).to_string(),

@@ -114,7 +114,7 @@ pub fn attribute(out: &mut Out, indent: usize, name: &str, args: &[String]) {
 /// A return type: a path and, when generic, its arguments
 /// (`Result` + [`Output`, `xano_runtime::Error`]).
 pub struct Ret {
-    /// The type path (`Result`, `xano_runtime::BoxStream`).
+    /// The type path (`Result`, `xano_runtime::ResultStream`).
     pub path: String,
     /// The generic arguments.
     pub args: Vec<String>,
@@ -402,6 +402,18 @@ pub fn struct_literal(
 
 /// A struct field `pub name: Type,`, the type on its own line when the line
 /// does not fit.
+/// `let name = value;`, with the value on the next line when the whole does
+/// not fit, as rustfmt breaks a long `let`.
+pub fn let_statement(out: &mut Out, indent: usize, name: &str, value: &str) {
+    let one_line = format!("let {name} = {value};");
+    if indent * 4 + width(&one_line) <= MAX_WIDTH {
+        out.line(indent, &one_line);
+    } else {
+        out.line(indent, &format!("let {name} ="));
+        out.line(indent + 1, &format!("{value};"));
+    }
+}
+
 pub fn field(out: &mut Out, indent: usize, name: &str, ty: &str) {
     let one_line = format!("pub {name}: {ty},");
     if indent * 4 + width(&one_line) <= MAX_WIDTH {

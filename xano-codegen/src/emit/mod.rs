@@ -306,23 +306,23 @@ fn alias(out: &mut Out, indent: usize, name: &str, target: &str, endpoint: &Endp
 }
 
 /// The arguments of an endpoint's methods: `&self`, path parameters, the input.
-fn params(endpoint: &Endpoint, types: &TypeSpace, lifetime: Option<&str>) -> Vec<String> {
-    let mut params = vec![match lifetime {
-        Some(lifetime) => format!("&{lifetime} self"),
-        None => "&self".to_owned(),
-    }];
+/// The parameters of an endpoint's function: borrowed for a call, owned for a
+/// paging stream (which owns what it needs, so it can be spawned).
+fn params(endpoint: &Endpoint, types: &TypeSpace, owned: bool) -> Vec<String> {
+    let mut params = vec!["&self".to_owned()];
     for param in &endpoint.path_params {
-        let ty = match (&param.ty, lifetime) {
-            (TypeRef::String, Some(lifetime)) => format!("&{lifetime} str"),
-            (TypeRef::String, None) => "&str".to_owned(),
+        let ty = match (&param.ty, owned) {
+            (TypeRef::String, true) => "String".to_owned(),
+            (TypeRef::String, false) => "&str".to_owned(),
             (other, _) => type_text(other, types),
         };
         params.push(format!("{}: {ty}", param.ident));
     }
     if let Some(input) = &endpoint.input {
-        params.push(match lifetime {
-            Some(_) => format!("input: {}", input.name),
-            None => format!("input: &{}", input.name),
+        params.push(if owned {
+            format!("input: {}", input.name)
+        } else {
+            format!("input: &{}", input.name)
         });
     }
     params
@@ -344,7 +344,7 @@ fn endpoint_fn(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: us
         }
     ));
     out.doc(indent, &text, false);
-    let params = params(endpoint, types, None);
+    let params = params(endpoint, types, false);
     let links = request_links(endpoint, types);
     let head = format!("pub async fn {}", endpoint.fn_name);
     call_fn(
@@ -412,10 +412,10 @@ fn result(output: &str) -> Ret {
     }
 }
 
-fn box_stream(item: &str) -> Ret {
+fn result_stream(item: &str) -> Ret {
     Ret {
-        path: "xano_runtime::BoxStream".into(),
-        args: vec!["'a".into(), item.to_owned()],
+        path: "xano_runtime::ResultStream".into(),
+        args: vec![item.to_owned()],
     }
 }
 
@@ -533,10 +533,17 @@ fn paging_fns(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: usi
     else {
         return;
     };
-    let params = params(endpoint, types, Some("'a"));
+    let params = params(endpoint, types, true);
     let arguments: Vec<&str> = endpoint
         .path_params
         .iter()
+        .map(|p| p.ident.as_str())
+        .collect();
+    // Owned by the stream, and cloned into each page's call.
+    let owned_strings: Vec<&str> = endpoint
+        .path_params
+        .iter()
+        .filter(|p| p.ty == TypeRef::String)
         .map(|p| p.ident.as_str())
         .collect();
     let page_field = &paging.page_field;
@@ -565,15 +572,20 @@ fn paging_fns(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: usi
     layout::signature(
         out,
         indent,
-        &format!("pub fn {}<'a>", paging.pages_fn),
+        &format!("pub fn {}", paging.pages_fn),
         &params,
-        &box_stream(&endpoint.output_name),
+        &result_stream(&endpoint.output_name),
     );
     let body = indent + 1;
+    out.line(body, "let api = self.clone();");
     out.line(
         body,
         &format!("Box::pin(xano_runtime::paging::pages({first}, move |page| {{"),
     );
+    out.line(body + 1, "let api = api.clone();");
+    for name in &owned_strings {
+        layout::let_statement(out, body + 1, name, &format!("{name}.clone()"));
+    }
     let mut fields = vec![page_init];
     if paging.other_fields {
         fields.push("..input.clone()".to_owned());
@@ -581,11 +593,17 @@ fn paging_fns(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: usi
     layout::struct_literal(out, body + 1, "let input = ", &input.name, &fields, ";");
     let call_args: Vec<String> = arguments
         .iter()
-        .map(|a| (*a).to_owned())
+        .map(|a| {
+            if owned_strings.contains(a) {
+                format!("&{a}")
+            } else {
+                (*a).to_owned()
+            }
+        })
         .chain(std::iter::once("&input".to_owned()))
         .collect();
     let links = [Link::call(&endpoint.fn_name, &call_args), Link::awaited()];
-    let inline = format!("self.{}({}).await", endpoint.fn_name, call_args.join(", "));
+    let inline = format!("api.{}({}).await", endpoint.fn_name, call_args.join(", "));
     let one_line = format!("async move {{ {inline} }}");
     if layout::width(&inline) <= 60
         && (body + 1) * 4 + layout::width(&one_line) <= layout::MAX_WIDTH
@@ -595,7 +613,7 @@ fn paging_fns(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: usi
         out.line(body + 1, "async move {");
         Chain {
             indent: body + 2,
-            root: "self",
+            root: "api",
             links: &links,
             suffix: "",
         }
@@ -614,9 +632,9 @@ fn paging_fns(out: &mut Out, endpoint: &Endpoint, types: &TypeSpace, indent: usi
     layout::signature(
         out,
         indent,
-        &format!("pub fn {}<'a>", paging.items_fn),
+        &format!("pub fn {}", paging.items_fn),
         &params,
-        &box_stream(&type_text(item, types)),
+        &result_stream(&type_text(item, types)),
     );
     let pages_args: Vec<String> = arguments
         .iter()
@@ -721,6 +739,12 @@ fn struct_def(
                 ),
             );
             out.line(indent, "#[serde(crate = \"xano_runtime::serde\")]");
+            if s.fields.iter().any(|f| f.doc.is_none()) {
+                out.line(
+                    indent,
+                    "#[allow(missing_docs, reason = \"fields the spec does not describe\")]",
+                );
+            }
             layout::item_header(out, indent, &format!("pub struct {}", def.name));
             for field in &s.fields {
                 struct_field(out, field, s.role, has_body, serde, types, indent + 1);
@@ -819,7 +843,9 @@ fn struct_field(
     types: &TypeSpace,
     indent: usize,
 ) {
-    out.doc(indent, &field_doc_text(field, role), false);
+    if let Some(doc) = field_doc_text(field, role) {
+        out.doc(indent, &doc, false);
+    }
     if serde {
         let mut args = Vec::new();
         if serde_name(&field.ident) != field.name {
@@ -842,10 +868,13 @@ fn struct_field(
 
 /// A field's rustdoc: the spec's description (and Xano's default), or else
 /// which wire field it is and how an input is sent.
-fn field_doc_text(field: &Field, role: Role) -> String {
+/// A field's rustdoc: the spec's description, and for inputs how it is sent.
+/// An output field the spec does not describe has none (its struct allows
+/// `missing_docs` rather than carrying words that restate the name).
+fn field_doc_text(field: &Field, role: Role) -> Option<String> {
     let wire = field.name.replace('`', "'");
     let generated = match (role, field.location) {
-        (Role::Response, _) => format!("The `{wire}` field."),
+        (Role::Response, _) => return field.doc.clone(),
         (Role::Request, Location::WholeBody) => "The request body.".to_owned(),
         (Role::Request, location) => {
             let kind = match location {
@@ -862,12 +891,12 @@ fn field_doc_text(field: &Field, role: Role) -> String {
             format!("The `{wire}` {kind} ({how}).")
         }
     };
-    match &field.doc {
+    Some(match &field.doc {
         // A description that is only Xano's default note still needs the field.
         Some(text) if text.starts_with("Xano default:") => format!("{generated}\n\n{text}"),
         Some(text) => text.clone(),
         None => generated,
-    }
+    })
 }
 
 fn enum_def(out: &mut Out, def: &TypeDef, e: &EnumDef, indent: usize) {
@@ -895,13 +924,14 @@ fn enum_def(out: &mut Out, def: &TypeDef, e: &EnumDef, indent: usize) {
         indent,
         "#[serde(crate = \"xano_runtime::serde\", from = \"String\", into = \"String\")]",
     );
+    if !e.variants.is_empty() {
+        out.line(
+            indent,
+            "#[allow(missing_docs, reason = \"variants are the values they name\")]",
+        );
+    }
     layout::item_header(out, indent, &format!("pub enum {name}"));
     for variant in &e.variants {
-        out.doc(
-            indent + 1,
-            &format!("`{}`.", variant.value.replace('`', "'")),
-            false,
-        );
         out.line(indent + 1, &format!("{},", variant.ident));
     }
     out.line(indent + 1, "/// A value this client does not know (yet).");
@@ -950,6 +980,28 @@ fn enum_def(out: &mut Out, def: &TypeDef, e: &EnumDef, indent: usize) {
     layout::match_arm(out, indent + 3, &format!("{name}::{other}(value)"), "value");
     layout::match_arm(out, indent + 3, "known", "known.as_str().to_owned()");
     out.line(indent + 2, "}");
+    out.line(indent + 1, "}");
+    out.line(indent, "}");
+
+    out.blank();
+    out.line(indent, &format!("impl std::fmt::Display for {name} {{"));
+    out.line(
+        indent + 1,
+        "fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {",
+    );
+    out.line(indent + 2, "f.write_str(self.as_str())");
+    out.line(indent + 1, "}");
+    out.line(indent, "}");
+
+    out.blank();
+    out.line(indent, &format!("impl std::str::FromStr for {name} {{"));
+    out.line(indent + 1, "type Err = std::convert::Infallible;");
+    out.blank();
+    out.line(
+        indent + 1,
+        "fn from_str(value: &str) -> Result<Self, Self::Err> {",
+    );
+    out.line(indent + 2, "Ok(Self::from(value.to_owned()))");
     out.line(indent + 1, "}");
     out.line(indent, "}");
 }

@@ -165,9 +165,10 @@ impl<'a> Builder<'a> {
                     role: Role::Request,
                     fields,
                 });
-                let hint = NameHint::SharedInput {
+                let hint = NameHint::Shared {
                     segments: literal_segments(path),
                     fallback: input_name.clone(),
+                    suffix: "Input",
                 };
                 let id = self.types.intern(input_use, kind, None, hint);
                 Some(Input {
@@ -181,6 +182,19 @@ impl<'a> Builder<'a> {
 
         let output_name = format!("{type_prefix}Output");
         let output = self.output(operation, &op_pointer, &output_name)?;
+        // An output several endpoints return is named for the path they share.
+        if let TypeRef::Named(id) = &output
+            && matches!(self.types.get(*id).kind, TypeKind::Struct(_))
+        {
+            self.types.add_hint(
+                *id,
+                NameHint::Shared {
+                    segments: literal_segments(path),
+                    fallback: output_name.clone(),
+                    suffix: "Output",
+                },
+            );
+        }
         if let Some((entity, weight)) = entity_of(method, path, &output) {
             let item = match &output {
                 TypeRef::Page(item) | TypeRef::Vec(item) => item.as_ref(),

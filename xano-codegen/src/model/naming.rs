@@ -187,20 +187,42 @@ pub fn resolve_collisions(candidates: &[Candidate], reserved: &[&str], sep: &str
 /// snake_case over ASCII letters and digits only (emoji and other symbols split words
 /// and are dropped).
 pub fn ascii_snake(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
-        .collect();
-    cleaned.to_snake_case()
+    cleaned(text).to_snake_case()
 }
 
 /// UpperCamelCase over ASCII letters and digits only.
 pub fn ascii_pascal(text: &str) -> String {
-    let cleaned: String = text
+    cleaned(text).to_upper_camel_case()
+}
+
+/// `text` with every character but ASCII letters and digits made a space, and
+/// plural acronyms made one word (`IDs` → `Ids`, `URLs` → `Urls`): case
+/// conversion would otherwise split them (`pairUserIDs` → `pair_user_i_ds`).
+fn cleaned(text: &str) -> String {
+    let chars: Vec<char> = text
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
         .collect();
-    cleaned.to_upper_camel_case()
+    let mut out = String::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let run = chars[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_uppercase())
+            .count();
+        let plural = run >= 2
+            && chars.get(i + run) == Some(&'s')
+            && !chars.get(i + run + 1).is_some_and(|c| c.is_ascii_lowercase());
+        if plural {
+            out.push(chars[i]);
+            out.extend(chars[i + 1..i + run].iter().map(|c| c.to_ascii_lowercase()));
+            i += run;
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
 }
 
 /// A field, parameter or module identifier for `name`; `fallback` is used when
@@ -276,22 +298,10 @@ fn singular_pascal_rough(prop: &str) -> String {
 /// A password, token, secret or key by its name's words: `password`, `auth_token`,
 /// `apiKey`, `client_secret`; not `tokens` or `token_count` (LLM usage counters).
 /// Generated string fields so named are `xano_runtime::Secret`, and audit
-/// reports them; the runtime hides them in error excerpts by the same rule
-/// (`xano_runtime::is_credential_name`, checked to agree in `xano-tests`).
+/// reports them; the runtime hides them in error excerpts by the same rule,
+/// which both take from `xano-names`.
 pub fn is_secret_name(name: &str) -> bool {
-    let snake = ascii_snake(name);
-    let words: Vec<&str> = snake.split('_').collect();
-    let last = words.last().copied().unwrap_or_default();
-    ["password", "passwd", "secret", "token", "pin", "ssn"].contains(&last)
-        || [
-            "api_key",
-            "apikey",
-            "access_key",
-            "private_key",
-            "secret_key",
-        ]
-        .iter()
-        .any(|key| snake == *key || snake.ends_with(&format!("_{key}")))
+    xano_names::is_credential_name(name)
 }
 
 /// The singular of a resource word, PascalCase, for naming what a path holds:
@@ -450,6 +460,11 @@ mod tests {
         assert_eq!(snake_ident("openai_threadID", "f"), "openai_thread_id");
         assert_eq!(snake_ident("Profile_Pic_File", "f"), "profile_pic_file");
         assert_eq!(snake_ident("1st place", "f"), "_1st_place");
+        assert_eq!(snake_ident("pairUserIDs", "f"), "pair_user_ids");
+        assert_eq!(snake_ident("imageURLs", "f"), "image_urls");
+        assert_eq!(snake_ident("userID", "f"), "user_id");
+        assert_eq!(snake_ident("IDsOfUsers", "f"), "ids_of_users");
+        assert_eq!(pascal_ident("pairUserIDs", "T", "T"), "PairUserIds");
         assert_eq!(snake_ident("🚀", "field"), "field");
         assert_eq!(pascal_ident("pair_check-in", "V", "Empty"), "PairCheckIn");
         assert_eq!(pascal_ident("Bi-Weekly", "V", "Empty"), "BiWeekly");

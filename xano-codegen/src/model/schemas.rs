@@ -259,7 +259,7 @@ impl<'a> Builder<'a> {
                 name: format!("{name}Item"),
                 primary: false,
             },
-            NameHint::SharedInput { fallback, .. } => NameHint::Root {
+            NameHint::Shared { fallback, .. } => NameHint::Root {
                 name: format!("{fallback}Item"),
                 primary: false,
             },

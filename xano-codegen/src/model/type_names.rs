@@ -4,8 +4,9 @@
 //! 1. a component schema's name (`$ref`): its author chose it;
 //! 2. the entity the endpoints' paths say it is (`Book` for what `GET /books`
 //!    lists and `GET /books/{book_id}` returns), the most certain one winning;
-//! 3. for an Input shared by several endpoints, the path they share (`SyncInput`
-//!    for `POST /sync/accounts` and `POST /sync/people`);
+//! 3. for an Input or Output shared by several endpoints, the path they share
+//!    (`SyncInput` for `POST /sync/accounts` and `POST /sync/people`,
+//!    `AuthOutput` for what `/auth/login` and `/auth/signup` return);
 //! 4. an endpoint's own `<Fn>Input` / `<Fn>Output`;
 //! 5. the property it sits in (`Cover`, `Genre`), qualified by its parent's name
 //!    (`BookGenre`) when several types want the same short name;
@@ -98,7 +99,7 @@ enum Best {
 fn plan(hints: &[NameHint]) -> Plan {
     let mut component = None;
     let mut entities: Vec<(String, u32)> = Vec::new();
-    let mut shared: Vec<(&[String], &str)> = Vec::new();
+    let mut shared: Vec<(&[String], &str, &str)> = Vec::new();
     let mut endpoint = None;
     let mut nested = None;
     let mut secondary = Vec::new();
@@ -113,9 +114,13 @@ fn plan(hints: &[NameHint]) -> Plan {
                     None => entities.push((name.clone(), u32::from(*weight))),
                 }
             }
-            NameHint::SharedInput { segments, fallback } => {
-                if !shared.iter().any(|(_, f)| *f == fallback.as_str()) {
-                    shared.push((segments, fallback));
+            NameHint::Shared {
+                segments,
+                fallback,
+                suffix,
+            } => {
+                if !shared.iter().any(|(_, f, _)| *f == fallback.as_str()) {
+                    shared.push((segments, fallback, suffix));
                 }
             }
             NameHint::Root {
@@ -135,7 +140,7 @@ fn plan(hints: &[NameHint]) -> Plan {
     }
     // Fallbacks every named type carries, weakest last.
     let mut tail: Vec<String> = Vec::new();
-    if let Some((_, fallback)) = shared.first() {
+    if let Some((_, fallback, _)) = shared.first() {
         tail.push((*fallback).to_owned());
     }
     tail.extend(endpoint.clone());
@@ -168,7 +173,7 @@ fn plan(hints: &[NameHint]) -> Plan {
             .take_while(|&i| {
                 shared
                     .iter()
-                    .all(|(segments, _)| segments.get(i) == first.get(i))
+                    .all(|(segments, _, _)| segments.get(i) == first.get(i))
             })
             .count();
         if common > 0 {
@@ -176,7 +181,7 @@ fn plan(hints: &[NameHint]) -> Plan {
                 .iter()
                 .map(|s| super::naming::ascii_pascal(s))
                 .collect();
-            let mut names = vec![format!("{base}Input")];
+            let mut names = vec![format!("{base}{}", shared[0].2)];
             names.extend(tail);
             return Plan {
                 class: Class::Shared,
@@ -239,7 +244,7 @@ impl State<'_> {
                         NameHint::Root { name, .. } => {
                             own_aliases.insert(name.as_str());
                         }
-                        NameHint::SharedInput { fallback, .. } => {
+                        NameHint::Shared { fallback, .. } => {
                             own_aliases.insert(fallback.as_str());
                         }
                         _ => {}

@@ -259,13 +259,17 @@ pub enum NameHint {
         /// 2 for a write to one, 1 for an action (`/auth/login`).
         weight: u8,
     },
-    /// An Input shared by several endpoints: the path segments they all start
-    /// with (`SyncInput` for `/sync/accounts` and `/sync/people`).
-    SharedInput {
+    /// An Input or Output shared by several endpoints: named for the path
+    /// segments they all start with (`SyncInput` for `/sync/accounts` and
+    /// `/sync/people`; `AuthOutput` for what `/auth/login` and `/auth/signup`
+    /// both return).
+    Shared {
         /// The literal segments of the endpoint's path.
         segments: Vec<String>,
-        /// The endpoint's own `<Fn>Input` name.
+        /// The endpoint's own `<Fn>Input` or `<Fn>Output` name.
         fallback: String,
+        /// `Input` or `Output`.
+        suffix: &'static str,
     },
     /// A property of another type: `parent` is a use (see [`TypeSpace::begin_use`]).
     Nested {

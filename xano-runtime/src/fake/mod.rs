@@ -114,6 +114,16 @@ pub struct FakeServer {
     _stop: oneshot::Sender<()>,
 }
 
+impl std::fmt::Debug for FakeServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("FakeServer")
+            .field("origin", &self.origin)
+            .field("api_group", &self.shared.api_group)
+            .field("routes", &self.shared.routes.len())
+            .finish_non_exhaustive()
+    }
+}
+
 struct Shared {
     api_group: String,
     routes: Vec<Route>,
