@@ -1,5 +1,5 @@
 //! A fake Xano instance on 127.0.0.1 serving the bookstore example group
-//! (`examples/specs/bookstore.json`) the way XANO.md says Xano behaves: bearer
+//! (`examples/specs/bookstore.json`) the way docs/XANO.md says Xano behaves: bearer
 //! tokens from `/auth/login`, Xano's error bodies and codes, the paging envelope,
 //! JSON and multipart inputs, unknown routes answered with
 //! `ERROR_CODE_NOT_FOUND`. Every request is recorded for tests to inspect.

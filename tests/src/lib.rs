@@ -27,6 +27,20 @@ pub mod custom {
 }
 
 pub mod fake_realtime;
+
+/// An error and its causes on one line (`a: b: c`), as an error reporter
+/// prints it: `Display` of a runtime error does not repeat its `source()`.
+pub fn report<E: std::error::Error + ?Sized>(err: &E) -> String {
+    let mut text = err.to_string();
+    let mut cause = err.source();
+    while let Some(inner) = cause {
+        text.push_str(": ");
+        text.push_str(&inner.to_string());
+        cause = inner.source();
+    }
+    text
+}
+
 pub mod fake_xano;
 pub mod fault_server;
 

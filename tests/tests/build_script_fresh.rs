@@ -7,7 +7,30 @@ use std::process::Command;
 
 fn build_verbose() -> String {
     let workspace = concat!(env!("CARGO_MANIFEST_DIR"), "/..");
-    let output = Command::new(env!("CARGO"))
+    let mut cargo = Command::new(env!("CARGO"));
+    // What cargo sets for this test process is not the user's environment: a
+    // build script that watches `CARGO_MANIFEST_DIR` (ring's does) would see it
+    // change, and this build and the user's next one would rebuild each other.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        let set_for_tests = name.starts_with("CARGO_PKG_")
+            || name.starts_with("CARGO_BIN_EXE_")
+            || [
+                "CARGO_MANIFEST_DIR",
+                "CARGO_MANIFEST_PATH",
+                "CARGO_CRATE_NAME",
+                "CARGO_BIN_NAME",
+                "CARGO_PRIMARY_PACKAGE",
+                "CARGO_TARGET_TMPDIR",
+                "CARGO_RUSTC_CURRENT_DIR",
+                "OUT_DIR",
+            ]
+            .contains(&name.as_ref());
+        if set_for_tests {
+            cargo.env_remove(name.as_ref());
+        }
+    }
+    let output = cargo
         .args(["build", "-v", "-p", "example-build-script"])
         // A cargo that inherits a terminal's stdin can cache a failed probe of rustc.
         .stdin(std::process::Stdio::null())

@@ -14,7 +14,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
     fake.patch_pairs_by_pairs_id(|(id, input)| {
         Ok(sharetree::Pair {
             id: Some(id),
-            pair_user_i_ds: input.pair_user_i_ds,
+            pair_user_ids: input.pair_user_ids,
             pair_type: input.pair_type,
             created_at: input.deleted_at,
             ..Default::default()
@@ -28,7 +28,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
         .patch_pairs_by_pairs_id(
             12,
             &sharetree::PairsInput {
-                pair_user_i_ds: Some(vec![3, 4]),
+                pair_user_ids: Some(vec![3, 4]),
                 pair_type: Some(sharetree::PairType::Push),
                 deleted_at: Some(when),
                 ..Default::default()
@@ -37,7 +37,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
         .await
         .unwrap();
     assert_eq!(pair.id, Some(12));
-    assert_eq!(pair.pair_user_i_ds, Some(vec![3, 4]));
+    assert_eq!(pair.pair_user_ids, Some(vec![3, 4]));
     assert_eq!(pair.pair_type, Some(sharetree::PairType::Push));
     assert_eq!(pair.created_at, Some(when));
     let call = &fake.calls().patch_pairs_by_pairs_id()[0];

@@ -74,17 +74,19 @@ async fn v1_channels_presence_history_and_messages() {
     let bob = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
         .await
         .unwrap();
-    let mut room = ada.channel(
-        "room/1",
-        JoinOptions {
-            history: true,
-            presence: true,
-        },
-    );
+    let mut room = ada
+        .channel(
+            "room/1",
+            JoinOptions {
+                history: true,
+                presence: true,
+            },
+        )
+        .unwrap();
     let presence = next_of(&mut room, Action::PresenceFull).await;
     assert_eq!(presence.payload["presence"].as_array().unwrap().len(), 1);
     next_of(&mut room, Action::History).await;
-    let mut bob_room = bob.channel("room/1", JoinOptions::default());
+    let mut bob_room = bob.channel("room/1", JoinOptions::default()).unwrap();
     wait_for("bob's join", || {
         fake.received()
             .iter()
@@ -100,7 +102,8 @@ async fn v1_channels_presence_history_and_messages() {
             authenticated: true,
             ..Default::default()
         },
-    );
+    )
+    .unwrap();
     let got = next_of(&mut bob_room, Action::Message).await;
     assert_eq!(got.payload["text"], "hello");
     assert_eq!(got.channel.as_deref(), Some("room/1"));
@@ -138,14 +141,15 @@ async fn reconnects_rejoin_and_flush_the_queue() {
     let client = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
         .await
         .unwrap();
-    let mut room = client.channel("room/9", JoinOptions::default());
+    let mut room = client.channel("room/9", JoinOptions::default()).unwrap();
     wait_for("the join", || fake.received().len() == 1).await;
 
     // A service restart (1012): disconnected, then connected again, rejoined.
     fake.drop_all(1012);
     status(&mut room, false).await;
     // Sent while away: queued, delivered after the reconnect.
-    room.message(json!({"n": 1}), MessageOptions::default());
+    room.message(json!({"n": 1}), MessageOptions::default())
+        .unwrap();
     status(&mut room, true).await;
     assert_eq!(next_of(&mut room, Action::Message).await.payload["n"], 1);
     assert_eq!(fake.connections(), 2);
@@ -181,17 +185,19 @@ async fn v2_pings_join_retry_and_broadcast() {
     let client = Realtime::connect(fast(RealtimeOptions::v2(&fake.origin, "srv")))
         .await
         .unwrap();
-    let mut lobby = client.channel("lobby", JoinOptions::default());
+    let mut lobby = client.channel("lobby", JoinOptions::default()).unwrap();
     // The first join is refused ("Connection is not ready"); the client joins again.
     let joined = next_of(&mut lobby, Action::Join).await;
     assert_eq!(joined.payload["joined"], true);
-    lobby.message(
-        json!({"hi": true}),
-        MessageOptions {
-            kind: Some("chat".into()),
-            ..Default::default()
-        },
-    );
+    lobby
+        .message(
+            json!({"hi": true}),
+            MessageOptions {
+                kind: Some("chat".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
     let message = next_of(&mut lobby, Action::Message).await;
     assert_eq!(
         (message.kind.as_deref(), message.payload["hi"].as_bool()),
@@ -222,7 +228,7 @@ async fn a_wrong_token_is_refused() {
     )
     .await
     .unwrap();
-    let mut room = client.channel("room", JoinOptions::default());
+    let mut room = client.channel("room", JoinOptions::default()).unwrap();
     // The server closes with 4001 (not a reconnect code): disconnected for good.
     status(&mut room, false).await;
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -243,12 +249,12 @@ async fn presence_updates_private_messages_and_client_history() {
     let ada = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
         .await
         .unwrap();
-    let mut ada_room = ada.channel("room/7", with_presence);
+    let mut ada_room = ada.channel("room/7", with_presence).unwrap();
     next_of(&mut ada_room, Action::PresenceFull).await;
     let bob = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
         .await
         .unwrap();
-    let mut bob_room = bob.channel("room/7", with_presence);
+    let mut bob_room = bob.channel("room/7", with_presence).unwrap();
     next_of(&mut bob_room, Action::PresenceFull).await;
 
     // Ada hears Bob arrive, with the socket id to write to him privately.
@@ -258,7 +264,9 @@ async fn presence_updates_private_messages_and_client_history() {
         .as_str()
         .unwrap()
         .to_owned();
-    ada_room.message_client(&bob_socket, json!({"psst": 1}));
+    ada_room
+        .message_client(&bob_socket, json!({"psst": 1}))
+        .unwrap();
     let private = next_of(&mut bob_room, Action::Message).await;
     assert_eq!(private.payload["psst"], 1);
     let ada_socket = private.client.as_ref().unwrap()["socketId"]
@@ -267,9 +275,11 @@ async fn presence_updates_private_messages_and_client_history() {
         .to_owned();
 
     // One client's history: only what that client said.
-    bob_room.message(json!({"from": "bob"}), MessageOptions::default());
+    bob_room
+        .message(json!({"from": "bob"}), MessageOptions::default())
+        .unwrap();
     next_of(&mut ada_room, Action::Message).await;
-    ada_room.client_history(&ada_socket);
+    ada_room.client_history(&ada_socket).unwrap();
     let history = next_of(&mut ada_room, Action::History).await;
     let said: Vec<&Value> = history.payload["history"]
         .as_array()
@@ -300,7 +310,7 @@ async fn a_server_close_4000_is_answered_then_reconnected() {
     let client = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
         .await
         .unwrap();
-    let mut room = client.channel("room/4", JoinOptions::default());
+    let mut room = client.channel("room/4", JoinOptions::default()).unwrap();
     wait_for("the join", || fake.received().len() == 1).await;
     fake.drop_all(4000);
     status(&mut room, false).await;
@@ -308,4 +318,45 @@ async fn a_server_close_4000_is_answered_then_reconnected() {
     wait_for("the rejoin", || fake.received().len() == 2).await;
     assert_eq!(fake.connections(), 2);
     // The fake fails the test on drop if the close went unanswered.
+}
+
+/// A channel is a `Stream` (combinators work on it), and a subscriber that
+/// falls behind hears how many events it missed instead of losing them
+/// silently.
+#[tokio::test]
+async fn channels_are_streams_and_report_what_a_slow_reader_missed() {
+    use futures::StreamExt as _;
+    let fake = FakeRealtime::start().await;
+    let client = Realtime::connect(fast(RealtimeOptions::v1(&fake.origin, "conn1")))
+        .await
+        .unwrap();
+    let room = client.channel("room/lag", JoinOptions::default()).unwrap();
+    wait_for("the join", || fake.received().len() == 1).await;
+    // 1,500 events while nobody reads: more than the 1,024 kept per subscriber.
+    for n in 0..1500 {
+        fake.event("room/lag", json!({"n": n}));
+    }
+    // Let the connection task take them all in before this reader starts.
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let events: Vec<RealtimeEvent> = timeout(
+        WAIT,
+        room.filter(|e| futures::future::ready(e.action != Action::ConnectionStatus))
+            .take(3)
+            .collect(),
+    )
+    .await
+    .expect("events");
+    let lagged = events
+        .iter()
+        .find(|e| e.action == Action::Lagged)
+        .expect("a Lagged notice");
+    let skipped = lagged.payload["skipped"].as_u64().unwrap();
+    assert!(skipped >= 400, "skipped {skipped}");
+    // After the notice, the newest events follow, in order.
+    let after: Vec<i64> = events
+        .iter()
+        .filter(|e| e.action == Action::Event)
+        .map(|e| e.payload["n"].as_i64().unwrap())
+        .collect();
+    assert!(after.iter().all(|n| *n >= 400), "{after:?}");
 }

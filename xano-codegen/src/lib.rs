@@ -3,47 +3,63 @@
 //! Turns the OpenAPI specs that Xano publishes for each API group into typed async
 //! Rust clients built on [`xano-runtime`](https://docs.rs/xano-runtime).
 //!
-//! One pipeline serves the CLI, `build.rs` and the `generate!` macro, so all three
-//! produce the same code for the same input:
+//! One pipeline serves `build.rs` ([`Builder`]), the `generate!` macro
+//! (`xano-codegen-macros`) and the `xano-codegen` command (`xano-codegen-cli`), so
+//! all three produce the same code for the same input:
 //!
 //! ```text
 //! source ─▶ normalize ─▶ parse ─▶ model ─▶ emit ─▶ write
-//! bytes     Xano quirks   openapiv3  IR       tokens   prettyplease + atomic write
+//! bytes     Xano quirks   openapiv3  IR       text in rustfmt's layout, written atomically
 //! ```
 //!
+//! The public API is small: [`Builder`] for build scripts; [`generate`] with
+//! [`Settings`] and [`Generation`] for everything else; [`RawSpec`] and
+//! [`Limits`] to load specs; [`Error`]; [`config`] (`xano.toml`), [`lock`]
+//! (`xano.lock`) and [`audit`] (the pre-launch report). Modules marked hidden
+//! are the pipeline's own, shared with the sibling crates and tests: not API.
+//!
+//! # Examples
+//!
 //! ```no_run
-//! let spec = xano_codegen::source::RawSpec::from_path("specs/auth.json".as_ref())?;
+//! let spec = xano_codegen::RawSpec::from_path("specs/auth.json".as_ref())?;
 //! let generation = xano_codegen::generate(vec![spec], &xano_codegen::Settings::default())?;
-//! let source = generation.to_file_source(xano_codegen::write::Formatting::Builtin)?;
-//! std::fs::write("src/xano.rs", source).unwrap();
+//! for (origin, warning) in generation.warnings() {
+//!     eprintln!("warning: {}", warning.located(origin));
+//! }
+//! let source = generation.to_file_source(xano_codegen::Formatting::Builtin)?;
+//! xano_codegen::write_atomic("src/xano.rs".as_ref(), source.as_bytes())?;
 //! # Ok::<(), xano_codegen::Error>(())
 //! ```
+
+#![deny(missing_docs)]
 
 pub mod audit;
 mod builder;
 pub mod config;
-#[cfg(feature = "cli")]
-pub mod credentials;
+#[doc(hidden)]
 pub mod emit;
-pub mod error;
-#[cfg(feature = "cli")]
-pub mod fetch;
+mod error;
 pub mod lock;
+#[doc(hidden)]
 pub mod macro_input;
-#[cfg(feature = "cli")]
-pub mod meta;
+#[doc(hidden)]
 pub mod model;
+#[doc(hidden)]
 pub mod normalize;
+#[doc(hidden)]
 pub mod parse;
+#[doc(hidden)]
 pub mod source;
+#[doc(hidden)]
 pub mod synthetic;
+#[doc(hidden)]
 pub mod write;
 
 pub use builder::Builder;
 pub use error::{Error, Result};
-pub use model::ApiGroup;
 pub use normalize::Note;
 pub use source::{Limits, RawSpec};
+pub use write::{Drift, Formatting, check, write_atomic};
 
 use proc_macro2::TokenStream;
 
@@ -186,7 +202,8 @@ pub struct ParsedSpec {
     pub normalized: serde_json::Value,
     /// The repairs made.
     pub notes: Vec<Note>,
-    /// The typed document.
+    /// The typed document (openapiv3's: not API).
+    #[doc(hidden)]
     pub openapi: openapiv3::OpenAPI,
 }
 
@@ -209,13 +226,17 @@ fn parse_spec_here(raw: &RawSpec) -> Result<ParsedSpec> {
     })
 }
 
-/// The result of generating one or more specs: one [`ApiGroup`] each.
+/// The result of generating one or more specs: one module each, as source text
+/// ([`Generation::to_file_source`], [`Generation::to_dir_sources`]) or tokens
+/// ([`Generation::tokens`]), with what the generator has to say about them
+/// ([`Generation::warnings`], [`Generation::notes`]).
 #[derive(Debug)]
 pub struct Generation {
-    /// The groups, in input order; module names are unique.
-    pub groups: Vec<ApiGroup>,
+    /// The groups' IR, ordered by title; module names are unique. Not API.
+    #[doc(hidden)]
+    pub groups: Vec<model::ApiGroup>,
     /// Per spec (by origin), the repairs `normalize` made.
-    pub notes: Vec<(String, Vec<Note>)>,
+    notes: Vec<(String, Vec<Note>)>,
 }
 
 /// Generates clients for `specs` (each its own module).
@@ -309,7 +330,7 @@ fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generat
 /// Makes module names unique by the rule every name follows
 /// ([`model::naming::resolve_collisions`]), and warns where two groups wanted the
 /// same module: a `_2` nobody asked for should not go unnoticed.
-fn settle_modules(groups: &mut [ApiGroup]) {
+fn settle_modules(groups: &mut [model::ApiGroup]) {
     let candidates: Vec<model::naming::Candidate> = groups
         .iter()
         .enumerate()
@@ -342,7 +363,7 @@ fn settle_modules(groups: &mut [ApiGroup]) {
 }
 
 /// Why a rename or replacement matched nothing, with the nearest names.
-fn unknown_name(name: &str, groups: &[ApiGroup]) -> String {
+fn unknown_name(name: &str, groups: &[model::ApiGroup]) -> String {
     let functions = groups
         .iter()
         .flat_map(|g| g.endpoints.iter().map(|e| e.fn_name.clone()));
@@ -400,6 +421,22 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 impl Generation {
+    /// Per spec (by origin, as given), the repairs made to Xano's quirks: what
+    /// `--verbose` lists.
+    pub fn notes(&self) -> &[(String, Vec<Note>)] {
+        &self.notes
+    }
+
+    /// How many groups (modules) were generated.
+    pub fn group_count(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// How many endpoint functions were generated, over every group.
+    pub fn endpoint_count(&self) -> usize {
+        self.groups.iter().map(|g| g.endpoints.len()).sum()
+    }
+
     /// Every warning, as `(spec origin, warning)`: where a shape degraded (to
     /// JSON), a derive was left off, a schema was cut, or a name was changed to
     /// keep it unique. The CLI prints them, build.rs passes them to cargo

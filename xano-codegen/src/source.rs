@@ -115,46 +115,6 @@ impl RawSpec {
         let bytes = std::fs::read(path).map_err(read_error)?;
         Self::from_bytes_within(path.display().to_string(), &bytes, limits)
     }
-
-    /// Fetches a spec over http(s), e.g. `https://<host>/apispec:<canonical>?type=json`,
-    /// within `limits`.
-    #[cfg(feature = "cli")]
-    pub async fn from_url(url: &str, limits: Limits) -> Result<Self> {
-        let shown = redact_url(url);
-        let fail = |message: String| Error::Fetch {
-            url: shown.clone(),
-            message,
-        };
-        let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("xano-codegen/", env!("CARGO_PKG_VERSION")))
-            .timeout(std::time::Duration::from_secs(60))
-            .build()
-            .map_err(|err| fail(err.without_url().to_string()))?;
-        let response = http
-            .get(url)
-            .send()
-            .await
-            .map_err(|err| fail(err.without_url().to_string()))?;
-        let status = response.status();
-        if let Some(length) = response.content_length() {
-            check_size(&shown, length, limits)?;
-        }
-        let bytes = response
-            .bytes()
-            .await
-            .map_err(|err| fail(err.without_url().to_string()))?;
-        if !status.is_success() {
-            let hint = match status.as_u16() {
-                404 => " (is Swagger documentation enabled for this API group?)",
-                401 | 403 => " (the group's documentation is private: add its swagger token)",
-                429 => " (rate limited: wait a few seconds and try again)",
-                _ => "",
-            };
-            return Err(fail(format!("HTTP {status}{hint}")));
-        }
-        Self::from_bytes_within(shown.clone(), &bytes, limits)
-    }
 }
 
 /// A size as users write it: `1048576`, `512K`, `32M`, `1G` (binary multiples), for
@@ -181,7 +141,9 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{text}` is not a size: write e.g. 64M or 1048576"))
 }
 
-fn check_size(origin: &str, size: u64, limits: Limits) -> Result<()> {
+/// An error when a spec of `size` bytes is over `limits` (checked before it is
+/// read or downloaded).
+pub fn check_size(origin: &str, size: u64, limits: Limits) -> Result<()> {
     if size <= limits.max_bytes as u64 {
         return Ok(());
     }

@@ -18,6 +18,12 @@ fn specs() -> Vec<(String, Value)> {
     let shared = root.join("../shared/xano-specs");
     if shared.is_dir() {
         dirs.push(shared);
+    } else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {} is missing",
+            shared.display()
+        );
     }
     let mut specs = Vec::new();
     for dir in dirs {

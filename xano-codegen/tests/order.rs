@@ -170,9 +170,9 @@ fn enum_values_that_collide_keep_the_exact_one() {
     };
     for values in [json!(["active", "Active"]), json!(["Active", "active"])] {
         let code = generate(&spec(values), "enums.json");
-        // The variant documented as `Active` is `Active`; `active` is `Active2`.
-        assert!(code.contains("/// `Active`.\n        Active,"), "{code}");
-        assert!(code.contains("/// `active`.\n        Active2,"), "{code}");
+        // The value `Active` is the variant `Active`; `active` is `Active2`.
+        assert!(code.contains("Self::Active => \"Active\","), "{code}");
+        assert!(code.contains("Self::Active2 => \"active\","), "{code}");
     }
 }
 

@@ -5,10 +5,9 @@
 //! and directory layouts, and a seeded sweep of synthetic specs whose names,
 //! paths, values and types are of every length (where line-breaking rules
 //! bite). Where rustfmt is not installed the test says so and skips that part.
-//! The CLI's output is also the same with and without rustfmt on `PATH`.
 
 use serde_json::{Value, json};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use xano_codegen::write::{Formatting, rustfmt};
 use xano_codegen::{RawSpec, Settings};
 
@@ -319,55 +318,4 @@ fn the_builtin_layout_is_rustfmts_for_names_of_every_length() {
             .collect::<Vec<_>>()
             .join("\n\n")
     );
-}
-
-/// `xano-codegen generate --quiet [extra] bookstore.json` with `env` set: its stdout.
-fn generate_bookstore(extra: &[&str], env: (&str, &std::ffi::OsStr)) -> String {
-    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json");
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xano-codegen"))
-        .args(["generate", "--quiet"])
-        .args(extra)
-        .arg(&spec)
-        .env(env.0, env.1)
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
-}
-
-#[test]
-fn the_cli_writes_the_same_bytes_with_and_without_rustfmt_on_path() {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    let with = generate_bookstore(&[], ("PATH", &path));
-    let without = generate_bookstore(&[], ("PATH", "/nonexistent".as_ref()));
-    assert!(!with.is_empty());
-    assert_eq!(with, without, "the output depends on an installed rustfmt");
-}
-
-/// The default path runs no rustfmt at all, and `--rustfmt` does run the one
-/// `RUSTFMT` names: a stand-in that writes a marker shows which happened.
-#[test]
-fn rustfmt_runs_only_when_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let fake = dir.path().join("rustfmt");
-    std::fs::write(
-        &fake,
-        "#!/bin/sh\ncat > /dev/null\necho '// formatted by the stand-in'\n",
-    )
-    .unwrap();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
-    }
-    let env = ("RUSTFMT", fake.as_os_str());
-    assert!(
-        !generate_bookstore(&[], env).contains("stand-in"),
-        "rustfmt ran without --rustfmt"
-    );
-    assert!(generate_bookstore(&["--rustfmt"], env).contains("// formatted by the stand-in"));
 }

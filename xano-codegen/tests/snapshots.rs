@@ -109,11 +109,31 @@ fn undocumented(source: &str) -> Vec<String> {
                 break Some(l);
             }
         };
-        if !above.is_some_and(|l| l.starts_with("///") || l.starts_with("//!")) {
+        if !above.is_some_and(|l| l.starts_with("///") || l.starts_with("//!"))
+            && !allowed_by_container(&lines, i)
+        {
             missing.push(format!("line {}: {text}", i + 1));
         }
     }
     missing
+}
+
+/// Whether the field at `line` sits in a struct that allows `missing_docs`
+/// (the generator's choice where the spec describes nothing, instead of words
+/// that restate a name).
+fn allowed_by_container(lines: &[&str], line: usize) -> bool {
+    let indent = |l: &str| l.len() - l.trim_start().len();
+    let own = indent(lines[line]);
+    let Some(header) = (0..line)
+        .rev()
+        .find(|&j| indent(lines[j]) < own && lines[j].trim_start().starts_with("pub struct "))
+    else {
+        return false;
+    };
+    (0..header)
+        .rev()
+        .take_while(|&j| lines[j].trim_start().starts_with("#["))
+        .any(|j| lines[j].contains("allow(missing_docs"))
 }
 
 #[test]
@@ -137,7 +157,12 @@ fn real_xano_specs() {
     let dir = workspace().join("../shared/xano-specs");
     let specs = specs_in(&dir);
     if specs.is_empty() {
-        println!(
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {} is missing",
+            dir.display()
+        );
+        eprintln!(
             "notice: {} not found: the real Xano specs were skipped",
             dir.display()
         );

@@ -157,7 +157,13 @@ mod tests {
                 parts
                     .iter()
                     .enumerate()
-                    .map(|(i, w)| if i == 0 { w.to_string() } else { capitalised(w) })
+                    .map(|(i, w)| {
+                        if i == 0 {
+                            w.to_string()
+                        } else {
+                            capitalised(w)
+                        }
+                    })
                     .collect::<String>(),
                 parts.iter().map(|w| capitalised(w)).collect::<String>(),
                 parts.join(" "),

@@ -93,6 +93,17 @@ pub(crate) struct Shared {
 impl Client {
     /// Starts configuring a client for an instance origin such as
     /// `https://x8d0-doy0-xx99.n0.xano.io` or a custom domain.
+    ///
+    /// # Examples
+    ///
+    /// ```
+    /// let xano = xano_runtime::Client::builder("https://x8d0-doy0-xx99.n0.xano.io")
+    ///     .branch("dev")
+    ///     .data_source("test")
+    ///     .build()?;
+    /// assert_eq!(xano.origin(), "https://x8d0-doy0-xx99.n0.xano.io");
+    /// # Ok::<(), xano_runtime::Error>(())
+    /// ```
     pub fn builder(origin: impl Into<String>) -> ClientBuilder {
         ClientBuilder {
             origin: origin.into(),
@@ -450,7 +461,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Validates the settings and builds the client.
+    /// Validates the settings and builds the client (restoring the session
+    /// file, when one is set).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] for an origin that is not an http(s) URL, plain http
+    /// to a host that is not this machine (unless allowed), or a header name or
+    /// value that HTTP does not allow; [`Error::Io`] or [`Error::SessionFile`]
+    /// when the session file cannot be read or does not hold a session.
     pub fn build(self) -> Result<Client, Error> {
         let (origin, parsed) = parse_origin(&self.origin)?;
         if parsed.scheme() == "http" && !self.allow_insecure_http && !is_loopback(&parsed) {

@@ -57,6 +57,21 @@ impl Section {
 impl ClientBuilder {
     /// Applies `[xano]` of a `xano.toml`: `instance` (host or origin) replaces the
     /// origin, `branch` and `data_source` set those.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when the file cannot be read, [`Error::Config`] when it is
+    /// not valid TOML.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// let xano = xano_runtime::Client::builder("https://fallback.xano.io")
+    ///     .config_file("xano.toml")?
+    ///     .env()
+    ///     .build()?;
+    /// # Ok::<(), xano_runtime::Error>(())
+    /// ```
     pub fn config_file(self, path: impl AsRef<Path>) -> Result<Self, Error> {
         let section = Section::read(path.as_ref())?;
         let mut builder = self;

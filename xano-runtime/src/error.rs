@@ -36,8 +36,9 @@ pub enum Error {
     /// [`TransportError::kind`](crate::TransportError::kind)).
     #[error("request to Xano failed")]
     Transport(#[source] TransportError),
-    /// The response was larger than [`ClientBuilder::max_response_size`]
-    /// (crate::ClientBuilder::max_response_size); reading stopped there.
+    /// The response was larger than
+    /// [`ClientBuilder::max_response_size`](crate::ClientBuilder::max_response_size);
+    /// reading stopped there.
     #[error(
         "the response (status {}) is larger than {limit} bytes, the client's max_response_size",
         status.as_u16()
@@ -478,5 +479,4 @@ mod tests {
             }
         }
     }
-
 }

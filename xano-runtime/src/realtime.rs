@@ -1,6 +1,6 @@
 //! Xano Realtime channels over WebSockets (feature `realtime`).
 //!
-//! Two protocols (XANO.md §6, §9):
+//! Two protocols (docs/XANO.md §6, §9):
 //! - **v1** (`wss://<host>/rt/<connection canonical>`, the official JS SDK's):
 //!   `{"action", "options": {"channel", "socketId", "authenticated"}, "payload"}`
 //!   frames; actions `join`, `leave`, `message`, `history`, `presence_full`,
@@ -284,6 +284,26 @@ impl std::fmt::Debug for Realtime {
 impl Realtime {
     /// Connects (the first connection must succeed; later drops reconnect on their
     /// own) and starts the background task.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Realtime`] when the first connection cannot be opened (refused,
+    /// TLS, a token the server rejects); [`Error::Config`] when the platform's
+    /// TLS roots cannot be loaded.
+    ///
+    /// # Examples
+    ///
+    /// ```no_run
+    /// # async fn demo() -> Result<(), xano_runtime::Error> {
+    /// use xano_runtime::realtime::{JoinOptions, Realtime, RealtimeOptions};
+    /// let options = RealtimeOptions::v1("https://x8d0-doy0-xx99.n0.xano.io", "conn1").token("rt-token");
+    /// let realtime = Realtime::connect(options).await?;
+    /// let mut room = realtime.channel("room/1", JoinOptions::default())?;
+    /// while let Some(event) = room.next().await {
+    ///     println!("{:?}: {}", event.action, event.payload);
+    /// }
+    /// # Ok(()) }
+    /// ```
     pub async fn connect(options: RealtimeOptions) -> Result<Realtime, Error> {
         let socket = open(&options).await?;
         let (commands, receiver) = mpsc::channel(COMMAND_QUEUE);
@@ -503,10 +523,9 @@ async fn open(options: &RealtimeOptions) -> Result<Socket, Error> {
         .into_client_request()
         .map_err(|err| Error::Realtime(format!("realtime URL `{}`: {err}", options.url)))?;
     if let Some(token) = &options.token {
-        let value = token
-            .expose_secret()
-            .parse()
-            .map_err(|_| Error::Realtime("the realtime token is not a valid header value".into()))?;
+        let value = token.expose_secret().parse().map_err(|_| {
+            Error::Realtime("the realtime token is not a valid header value".into())
+        })?;
         request
             .headers_mut()
             .insert("sec-websocket-protocol", value);

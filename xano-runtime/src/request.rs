@@ -48,7 +48,11 @@ impl fmt::Debug for RequestBuilder<'_> {
             )
             .field(
                 "headers",
-                &self.headers.iter().map(|(name, _)| name).collect::<Vec<_>>(),
+                &self
+                    .headers
+                    .iter()
+                    .map(|(name, _)| name)
+                    .collect::<Vec<_>>(),
             )
             .field("error", &self.error.is_some())
             .finish_non_exhaustive()
@@ -255,6 +259,15 @@ impl<'a> RequestBuilder<'a> {
     /// Sends the call and decodes a 2xx JSON body into `T`; any other status
     /// becomes [`Error::Api`]. The body is read up to the client's
     /// `max_response_size`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Api`] for a non-2xx answer, [`Error::Transport`] when no answer
+    /// came, [`Error::Decode`] or [`Error::UnexpectedContentType`] when the body
+    /// is not the expected JSON, [`Error::TooLarge`] past the size limit,
+    /// [`Error::Refresh`] when a 401's refresh hook failed, and
+    /// [`Error::Encode`] or [`Error::Request`] when the request could not be
+    /// built.
     pub async fn send<T: DeserializeOwned>(self) -> Result<T, Error> {
         let response = Call::new(self)?.read().await?;
         decode(
@@ -384,6 +397,20 @@ pub(crate) fn decode<T: DeserializeOwned>(
 /// no path tracking, and only when that fails a second time to say where, as a
 /// [`Error::Decode`] naming the path to the bad value (through generated types
 /// too). For JSON that reaches you another way, such as a Xano webhook's body.
+///
+/// # Errors
+///
+/// [`Error::Decode`] with the path to the value that did not fit (values under
+/// credential-named fields left out of the message and excerpt).
+///
+/// # Examples
+///
+/// ```
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Hook { id: i64 }
+/// let err = xano_runtime::decode_json::<Vec<Hook>>(br#"[{"id": 1}, {"id": "x"}]"#).unwrap_err();
+/// assert!(err.to_string().contains("`[1].id`"), "{err}");
+/// ```
 pub fn decode_json<T: DeserializeOwned>(body: &[u8]) -> Result<T, Error> {
     decode_json_with_status(None, body)
 }

@@ -18,6 +18,8 @@ use std::sync::{Arc, Mutex, OnceLock, RwLock, RwLockReadGuard, RwLockWriteGuard}
 /// sent only to endpoints whose spec requires authentication and is never shown
 /// by `Debug`. With [`crate::ClientBuilder::session_file`] the state is saved after
 /// every change (atomically, readable by the owner only) and restored at start-up.
+/// Inside a tokio runtime the save runs on its blocking pool, so a change never
+/// blocks an async thread; [`Session::save`] waits for it.
 #[derive(Clone, Default)]
 pub struct Session {
     inner: Arc<Inner>,
@@ -527,10 +529,10 @@ mod tests {
         assert!(!path.exists(), "written while another writer held the lock");
         session.save().await.unwrap();
         other.join().unwrap();
-        let saved: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+        let saved: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
         assert_eq!(saved["token"], "tok-async");
         assert_eq!(saved["user"]["id"], 1);
         std::fs::remove_dir_all(dir).unwrap();
     }
-
 }

@@ -874,5 +874,4 @@ mod tests {
             serde_json::json!({"data": "a\nb"})
         );
     }
-
 }

@@ -108,11 +108,11 @@ async fn main() -> Result<(), xano_runtime::Error> {
     let options = xano_runtime::realtime::RealtimeOptions::v1(&fake_rt.origin, "conn1")
         .token(xano_tests::fake_realtime::REALTIME_TOKEN);
     let realtime = xano_runtime::realtime::Realtime::connect(options).await?;
-    let mut room = realtime.channel("book/1", Default::default());
+    let mut room = realtime.channel("book/1", Default::default())?;
     room.message(
         serde_json::json!({"text": "Anyone reading Dune?"}),
         Default::default(),
-    );
+    )?;
     while let Some(event) = room.next().await {
         if event.action == xano_runtime::realtime::Action::Message {
             println!(

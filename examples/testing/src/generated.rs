@@ -90,24 +90,23 @@ pub mod bookstore {
 
         /// Every page of `GET /books`: from `input.page` (or 1), following `nextPage`
         /// until it is null. Pages are fetched as the stream is polled.
-        pub fn get_books_pages<'a>(
-            &'a self,
+        pub fn get_books_pages(
+            &self,
             input: GetBooksInput,
-        ) -> xano_runtime::BoxStream<'a, GetBooksOutput> {
+        ) -> xano_runtime::ResultStream<GetBooksOutput> {
+            let api = self.clone();
             Box::pin(xano_runtime::paging::pages(input.page, move |page| {
+                let api = api.clone();
                 let input = GetBooksInput {
                     page: Some(page),
                     ..input.clone()
                 };
-                async move { self.get_books(&input).await }
+                async move { api.get_books(&input).await }
             }))
         }
 
         /// Every item of every page of `GET /books`, in order.
-        pub fn get_books_items<'a>(
-            &'a self,
-            input: GetBooksInput,
-        ) -> xano_runtime::BoxStream<'a, Book> {
+        pub fn get_books_items(&self, input: GetBooksInput) -> xano_runtime::ResultStream<Book> {
             Box::pin(xano_runtime::paging::items(self.get_books_pages(input)))
         }
 
@@ -247,10 +246,9 @@ pub mod bookstore {
     /// Used by `GET /authors/{author_slug}/books/`, `GET /books` and 6 more. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Access {
-        /// `public`.
         Public,
-        /// `private`.
         Private,
         /// A value this client does not know (yet).
         Other(String),
@@ -286,29 +284,70 @@ pub mod bookstore {
         }
     }
 
+    impl std::fmt::Display for Access {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Access {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
+        }
+    }
+
+    /// Returned by `POST /auth/login` and `POST /auth/signup`.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
+    #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
+    pub struct AuthOutput {
+        #[serde(rename = "authToken")]
+        pub auth_token: Option<xano_runtime::Secret>,
+        /// Fields the spec does not list.
+        #[serde(flatten)]
+        pub extra: xano_runtime::JsonMap,
+    }
+
+    impl xano_runtime::ObjectFields for AuthOutput {
+        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<bool, A::Error> {
+            match key {
+                "authToken" => self.auth_token = map.next_value()?,
+                _ => return Ok(false),
+            }
+            Ok(true)
+        }
+
+        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
+            &mut self.extra
+        }
+    }
+
+    impl<'de> Deserialize<'de> for AuthOutput {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            xano_runtime::deserialize_object(deserializer)
+        }
+    }
+
     /// Returned by `GET /authors/{author_slug}/books/`, `GET /books` and 6 more.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct Book {
-        /// The `id` field.
         pub id: Option<i64>,
-        /// The `created_at` field.
         pub created_at: Option<xano_runtime::Timestamp>,
-        /// The `title` field.
         pub title: Option<String>,
-        /// The `author_id` field.
         pub author_id: Option<i64>,
-        /// The `genre` field.
         pub genre: Option<Genre>,
-        /// The `price` field.
         pub price: Option<f64>,
-        /// The `in_stock` field.
         pub in_stock: Option<bool>,
-        /// The `tags` field.
         pub tags: Option<Vec<String>>,
-        /// The `cover` field.
         pub cover: Option<Cover>,
-        /// The `metadata` field.
         pub metadata: Option<xano_runtime::Json>,
         /// Fields the spec does not list.
         #[serde(flatten)]
@@ -351,22 +390,15 @@ pub mod bookstore {
     /// Returned by `GET /authors/{author_slug}/books/`, `GET /books` and 6 more.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct Cover {
-        /// The `access` field.
         pub access: Option<Access>,
-        /// The `path` field.
         pub path: Option<String>,
-        /// The `name` field.
         pub name: Option<String>,
-        /// The `type` field.
         pub r#type: Option<String>,
-        /// The `size` field.
         pub size: Option<i64>,
-        /// The `mime` field.
         pub mime: Option<String>,
-        /// The `meta` field.
         pub meta: Option<xano_runtime::Json>,
-        /// The `url` field.
         pub url: Option<String>,
         /// Fields the spec does not list.
         #[serde(flatten)]
@@ -418,16 +450,12 @@ pub mod bookstore {
     /// Used by `POST /chat`. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Format {
-        /// `sse`.
         Sse,
-        /// `jsonl`.
         Jsonl,
-        /// `json`.
         Json,
-        /// `cut`.
         Cut,
-        /// `slow`.
         Slow,
         /// A value this client does not know (yet).
         Other(String),
@@ -469,17 +497,28 @@ pub mod bookstore {
         }
     }
 
+    impl std::fmt::Display for Format {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Format {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
+        }
+    }
+
     /// Used by `GET /authors/{author_slug}/books/`, `GET /books` and 6 more. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Genre {
-        /// `fiction`.
         Fiction,
-        /// `non-fiction`.
         NonFiction,
-        /// `sci-fi`.
         SciFi,
-        /// `self_help`.
         SelfHelp,
         /// A value this client does not know (yet).
         Other(String),
@@ -516,6 +555,20 @@ pub mod bookstore {
                 Genre::Other(value) => value,
                 known => known.as_str().to_owned(),
             }
+        }
+    }
+
+    impl std::fmt::Display for Genre {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Genre {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
         }
     }
 
@@ -580,18 +633,13 @@ pub mod bookstore {
     /// Returned by `POST /orders`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct Order {
-        /// The `id` field.
         pub id: Option<i64>,
-        /// The `created_at` field.
         pub created_at: Option<xano_runtime::Timestamp>,
-        /// The `status` field.
         pub status: Option<Status>,
-        /// The `total` field.
         pub total: Option<f64>,
-        /// The `type` field.
         pub r#type: Option<Type>,
-        /// The `items` field.
         pub items: Option<Vec<OrderItem>>,
         /// Fields the spec does not list.
         #[serde(flatten)]
@@ -630,10 +678,9 @@ pub mod bookstore {
     /// Returned by `POST /orders`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct OrderItem {
-        /// The `book_id` field.
         pub book_id: Option<i64>,
-        /// The `quantity` field.
         pub quantity: Option<i64>,
         /// Fields the spec does not list.
         #[serde(flatten)]
@@ -695,41 +742,8 @@ pub mod bookstore {
         pub password: xano_runtime::Secret,
     }
 
-    /// Returned by `POST /auth/login` and `POST /auth/signup`.
-    #[derive(Debug, Clone, Default, PartialEq, Serialize)]
-    #[serde(crate = "xano_runtime::serde")]
-    pub struct PostAuthLoginOutput {
-        /// The `authToken` field.
-        #[serde(rename = "authToken")]
-        pub auth_token: Option<xano_runtime::Secret>,
-        /// Fields the spec does not list.
-        #[serde(flatten)]
-        pub extra: xano_runtime::JsonMap,
-    }
-
-    impl xano_runtime::ObjectFields for PostAuthLoginOutput {
-        fn read_field<'de, A: xano_runtime::serde::de::MapAccess<'de>>(
-            &mut self,
-            key: &str,
-            map: &mut A,
-        ) -> Result<bool, A::Error> {
-            match key {
-                "authToken" => self.auth_token = map.next_value()?,
-                _ => return Ok(false),
-            }
-            Ok(true)
-        }
-
-        fn extra_fields(&mut self) -> &mut xano_runtime::JsonMap {
-            &mut self.extra
-        }
-    }
-
-    impl<'de> Deserialize<'de> for PostAuthLoginOutput {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            xano_runtime::deserialize_object(deserializer)
-        }
-    }
+    /// Output of `POST /auth/login`.
+    pub type PostAuthLoginOutput = AuthOutput;
 
     /// Sent to `POST /auth/signup`.
     #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -744,7 +758,7 @@ pub mod bookstore {
     }
 
     /// Output of `POST /auth/signup`.
-    pub type PostAuthSignupOutput = PostAuthLoginOutput;
+    pub type PostAuthSignupOutput = AuthOutput;
 
     /// Sent to `POST /books/{book_id}/cover`.
     #[derive(Debug, Clone, PartialEq)]
@@ -808,8 +822,8 @@ pub mod bookstore {
     /// Returned by `POST /chat`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct PostChatOutput {
-        /// The `reply` field.
         pub reply: Option<String>,
         /// Fields the spec does not list.
         #[serde(flatten)]
@@ -872,10 +886,9 @@ pub mod bookstore {
     /// Used by `GET /auth/me`. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Role {
-        /// `reader`.
         Reader,
-        /// `admin`.
         Admin,
         /// A value this client does not know (yet).
         Other(String),
@@ -911,15 +924,27 @@ pub mod bookstore {
         }
     }
 
+    impl std::fmt::Display for Role {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Role {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
+        }
+    }
+
     /// Used by `POST /orders`. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Status {
-        /// `pending`.
         Pending,
-        /// `paid`.
         Paid,
-        /// `shipped`.
         Shipped,
         /// A value this client does not know (yet).
         Other(String),
@@ -957,13 +982,26 @@ pub mod bookstore {
         }
     }
 
+    impl std::fmt::Display for Status {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Status {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
+        }
+    }
+
     /// Used by `POST /orders`. A value the spec does not list arrives as `Other(…)`.
     #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
     #[serde(crate = "xano_runtime::serde", from = "String", into = "String")]
+    #[allow(missing_docs, reason = "variants are the values they name")]
     pub enum Type {
-        /// `pickup`.
         Pickup,
-        /// `delivery`.
         Delivery,
         /// A value this client does not know (yet).
         Other(String),
@@ -999,19 +1037,29 @@ pub mod bookstore {
         }
     }
 
+    impl std::fmt::Display for Type {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+
+    impl std::str::FromStr for Type {
+        type Err = std::convert::Infallible;
+
+        fn from_str(value: &str) -> Result<Self, Self::Err> {
+            Ok(Self::from(value.to_owned()))
+        }
+    }
+
     /// Returned by `GET /auth/me`.
     #[derive(Debug, Clone, Default, PartialEq, Serialize)]
     #[serde(crate = "xano_runtime::serde")]
+    #[allow(missing_docs, reason = "fields the spec does not describe")]
     pub struct User {
-        /// The `id` field.
         pub id: Option<i64>,
-        /// The `created_at` field.
         pub created_at: Option<xano_runtime::Timestamp>,
-        /// The `name` field.
         pub name: Option<String>,
-        /// The `email` field.
         pub email: Option<String>,
-        /// The `role` field.
         pub role: Option<Role>,
         /// Fields the spec does not list.
         #[serde(flatten)]

@@ -20,6 +20,7 @@ pub use generated::bookstore;
 
 use bookstore as api;
 use futures::TryStreamExt as _;
+use xano_runtime::StatusCode;
 
 /// Which books need restocking.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,7 +74,7 @@ pub async fn sign_in(
         })
         .await
         .map_err(|err| match err.status() {
-            Some(401 | 403) => SignInError::WrongPassword,
+            Some(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => SignInError::WrongPassword,
             _ => SignInError::Xano(err),
         })?;
     match login.auth_token {

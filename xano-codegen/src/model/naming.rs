@@ -212,7 +212,9 @@ fn cleaned(text: &str) -> String {
             .count();
         let plural = run >= 2
             && chars.get(i + run) == Some(&'s')
-            && !chars.get(i + run + 1).is_some_and(|c| c.is_ascii_lowercase());
+            && !chars
+                .get(i + run + 1)
+                .is_some_and(|c| c.is_ascii_lowercase());
         if plural {
             out.push(chars[i]);
             out.extend(chars[i + 1..i + run].iter().map(|c| c.to_ascii_lowercase()));

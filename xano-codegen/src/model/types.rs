@@ -5,7 +5,7 @@
 //! shape can appear dozens of times. Shapes are interned: two schemas that would
 //! produce the same Rust type produce it once. Names are chosen after all endpoints
 //! are read, so that the choice does not depend on which endpoint came first more
-//! than it must (see [`TypeSpace::assign_names`]).
+//! than it must (see `type_names::assign_names`).
 
 use std::collections::HashMap;
 
@@ -103,7 +103,7 @@ pub enum Location {
 /// A generated struct or enum.
 #[derive(Debug, Clone)]
 pub struct TypeDef {
-    /// The Rust name, set by [`TypeSpace::assign_names`].
+    /// The Rust name, set by `type_names::assign_names`.
     pub name: String,
     /// Rustdoc, from the schema's description.
     pub doc: Option<String>,
@@ -331,7 +331,7 @@ impl TypeSpace {
         &self.defs[id.0]
     }
 
-    /// The name of a type (after [`TypeSpace::assign_names`]).
+    /// The name of a type (after `type_names::assign_names`).
     pub fn name(&self, id: TypeId) -> &str {
         &self.defs[id.0].name
     }

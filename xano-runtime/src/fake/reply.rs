@@ -121,7 +121,7 @@ impl Reply {
 }
 
 /// An error answered the way Xano answers it: a status and the body
-/// `{"code": "ERROR_CODE_…", "message": "…", "payload": …}` (XANO.md §7).
+/// `{"code": "ERROR_CODE_…", "message": "…", "payload": …}` (docs/XANO.md §7).
 ///
 /// Each helper is one of the errors Xano sends; what the generated client
 /// makes of it is `xano_runtime::Error::Api` with the same status, code and

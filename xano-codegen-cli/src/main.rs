@@ -4,6 +4,7 @@
 mod args;
 mod audit;
 mod generate;
+mod list_fetch;
 mod remote;
 
 use args::{Cli, Command};
@@ -19,13 +20,16 @@ use xano_codegen::Error;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // An application chooses its TLS provider for the process; the libraries
+    // below take it from here.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Generate(args) => generate::generate(args),
         Command::Normalize(args) => generate::normalize(args),
         Command::Audit(args) => audit::audit(args),
-        Command::List(args) => remote::block_on(remote::list(args)),
-        Command::Fetch(args) => remote::block_on(remote::fetch(args)),
+        Command::List(args) => list_fetch::block_on(list_fetch::list(args)),
+        Command::Fetch(args) => list_fetch::block_on(list_fetch::fetch(args)),
     };
     match result {
         Ok(code) => code,

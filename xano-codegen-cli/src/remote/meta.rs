@@ -1,15 +1,15 @@
 //! The Xano Metadata API: instances → workspaces → API groups → each group's spec,
 //! and the public `apispec:` URLs for when there is no Meta token.
 //!
-//! Shapes follow XANO.md §1: instance lists are bare arrays; workspace lists are a
+//! Shapes follow docs/XANO.md §1: instance lists are bare arrays; workspace lists are a
 //! bare array or a paged `{items, …}` object depending on the source; API groups are
 //! paged with `page`/`per_page` until `nextPage` is null.
 
-use crate::error::{Error, Result};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
+use xano_codegen::{Error, Result};
 
 /// The account-level ("master") Meta API origin.
 pub const MASTER_ORIGIN: &str = "https://app.xano.com";
@@ -55,16 +55,6 @@ pub struct Workspace {
     pub name: String,
 }
 
-/// A branch of a workspace.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Branch {
-    /// Its label, e.g. `v2`.
-    pub label: String,
-    /// Whether it is the live branch.
-    #[serde(default)]
-    pub live: bool,
-}
-
 /// An API group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiGroupInfo {
@@ -77,31 +67,6 @@ pub struct ApiGroupInfo {
     /// The branch it was listed for.
     #[serde(default)]
     pub branch: Option<String>,
-}
-
-/// The signed-in account.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Account {
-    /// Account id (Xano's published spec types it as a string; a number is
-    /// accepted too).
-    #[serde(deserialize_with = "string_or_number")]
-    pub id: String,
-    /// Name.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Email.
-    #[serde(default)]
-    pub email: Option<String>,
-}
-
-fn string_or_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
-    match serde_json::Value::deserialize(deserializer)? {
-        serde_json::Value::String(text) => Ok(text),
-        serde_json::Value::Number(number) => Ok(number.to_string()),
-        other => Err(serde::de::Error::custom(format!(
-            "an account id, got {other}"
-        ))),
-    }
 }
 
 /// Called before each retry with what failed and how long the wait is, so
@@ -132,6 +97,9 @@ pub struct MetaOptions {
     pub base_delay: Duration,
     /// Told about each retry before its wait.
     pub on_retry: Option<RetryHook>,
+    /// Where the token came from (`--token`, `XANO_META_TOKEN`, a profile), for
+    /// the message when Xano refuses it; never the token.
+    pub token_source: String,
 }
 
 impl Default for MetaOptions {
@@ -142,6 +110,7 @@ impl Default for MetaOptions {
             max_attempts: 4,
             base_delay: Duration::from_secs(2),
             on_retry: None,
+            token_source: "the settings".into(),
         }
     }
 }
@@ -224,12 +193,6 @@ impl MetaClient {
         self.token.is_some()
     }
 
-    /// The signed-in account (`/api:meta/auth/me` of `origin`).
-    pub async fn auth_me(&self, origin: &str) -> Result<Account> {
-        self.get_json(&format!("{}/api:meta/auth/me", trim(origin)), "the account")
-            .await
-    }
-
     /// The account's instances (master API).
     pub async fn instances(&self) -> Result<Vec<Instance>> {
         let url = format!("{}/api:meta/instance", trim(&self.options.master_origin));
@@ -292,17 +255,6 @@ impl MetaClient {
             })
     }
 
-    /// The branches of a workspace.
-    pub async fn branches(&self, origin: &str, workspace: u64) -> Result<Vec<Branch>> {
-        let url = format!("{}/api:meta/workspace/{workspace}/branch", trim(origin));
-        let list: ListShape<Branch> = self.get_json(&url, "the branch list").await?;
-        Ok(match list {
-            ListShape::Bare(items)
-            | ListShape::Paged { items, .. }
-            | ListShape::Named { workspaces: items } => items,
-        })
-    }
-
     /// Every API group of a workspace (all pages).
     pub async fn api_groups(
         &self,
@@ -319,7 +271,7 @@ impl MetaClient {
                 trim(origin)
             );
             if let Some(branch) = branch {
-                url.push_str(&format!("&branch={}", crate::meta::encode(branch)));
+                url.push_str(&format!("&branch={}", crate::remote::meta::encode(branch)));
             }
             let list: ListShape<ApiGroupInfo> = self.get_json(&url, "the API group list").await?;
             match list {
@@ -359,6 +311,7 @@ impl MetaClient {
     }
 
     /// The OpenAPI spec of a whole workspace.
+    #[allow(dead_code, reason = "used by `fetch --combined`, which comes next")]
     pub async fn workspace_openapi(&self, origin: &str, workspace: u64) -> Result<Vec<u8>> {
         let url = format!("{}/api:meta/workspace/{workspace}/openapi", trim(origin));
         self.get_spec(&url, &format!("workspace {workspace}")).await
@@ -413,7 +366,7 @@ impl MetaClient {
         let bytes = self.get_bytes(url, what, true).await?;
         let mut deserializer = serde_json::Deserializer::from_slice(&bytes);
         serde_path_to_error::deserialize(&mut deserializer).map_err(|err| Error::Fetch {
-            url: crate::source::redact_url(url),
+            url: xano_codegen::source::redact_url(url),
             message: format!(
                 "{what}: unexpected answer at `{}`: {}",
                 err.path(),
@@ -430,7 +383,7 @@ impl MetaClient {
     /// GET with bearer auth (when `auth`), retrying 429 (honouring `Retry-After`),
     /// 5xx and timeouts a bounded number of times.
     async fn get_bytes(&self, url: &str, what: &str, auth: bool) -> Result<Vec<u8>> {
-        let shown = crate::source::redact_url(url);
+        let shown = xano_codegen::source::redact_url(url);
         let fail = |message: String| Error::Fetch {
             url: shown.clone(),
             message,
@@ -481,8 +434,12 @@ impl MetaClient {
                     if retryable && attempt < self.options.max_attempts {
                         (retry_after, format!("HTTP {status}"))
                     } else if !status.is_success() {
+                        let refused = format!(
+                            " (the Meta API token from {} is invalid or expired)",
+                            self.options.token_source
+                        );
                         let hint = match status.as_u16() {
-                            401 => " (the Meta API token is invalid or expired)",
+                            401 => refused.as_str(),
                             403 => {
                                 " (the token lacks a scope: Workspace API Groups: Read and Workspace Content: Read are needed)"
                             }
@@ -520,7 +477,7 @@ fn check_json(url: &str, what: &str, bytes: Vec<u8>) -> Result<Vec<u8>> {
     match serde_json::from_slice::<serde::de::IgnoredAny>(&bytes) {
         Ok(_) => Ok(bytes),
         Err(err) => Err(Error::Fetch {
-            url: crate::source::redact_url(url),
+            url: xano_codegen::source::redact_url(url),
             message: format!("{what}: the spec is not valid JSON (truncated?): {err}"),
         }),
     }

@@ -1,13 +1,13 @@
 //! `xano-codegen fetch`: every chosen API group's spec plus `xano.lock`, fetched in
 //! full before anything is written, then written file by file atomically.
 
-use crate::error::{Error, Result};
-use crate::lock::{LOCK_FILE, Lock, LockedGroup, file_name};
-use crate::meta::{ApiGroupInfo, MetaClient};
-use crate::source::sha256_hex;
-use crate::write::write_atomic;
+use crate::remote::meta::{ApiGroupInfo, MetaClient};
 use secrecy::SecretString;
 use std::path::Path;
+use xano_codegen::lock::{LOCK_FILE, Lock, LockedGroup, file_name};
+use xano_codegen::source::sha256_hex;
+use xano_codegen::write_atomic;
+use xano_codegen::{Error, Result};
 
 /// What to fetch.
 #[derive(Debug, Clone, Default)]
@@ -75,7 +75,7 @@ pub async fn fetch(
 
     let mut specs = Vec::with_capacity(groups.len());
     let mut locked = Vec::with_capacity(groups.len());
-    let mut names = crate::model::naming::UniqueNames::default();
+    let mut files = std::collections::HashSet::new();
     for (index, group) in groups.iter().enumerate() {
         progress(&group.name, index, groups.len());
         let bytes = if client.has_token() {
@@ -101,10 +101,14 @@ pub async fn fetch(
                 .and_then(|spec| spec["info"]["title"].as_str().map(str::to_owned))
                 .unwrap_or_else(|| group.name.clone())
         };
-        let file = names.claim(
-            file_name(&name, &group.canonical).trim_end_matches(".json"),
-            "_",
-        ) + ".json";
+        let stem = file_name(&name, &group.canonical)
+            .trim_end_matches(".json")
+            .to_owned();
+        let file = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}_{n}")))
+            .map(|stem| format!("{stem}.json"))
+            .find(|file| files.insert(file.clone()))
+            .unwrap_or_default();
         locked.push(LockedGroup {
             id: group.id,
             name,

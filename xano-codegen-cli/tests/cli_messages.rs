@@ -11,7 +11,7 @@ fn bookstore() -> PathBuf {
 }
 
 fn quirks() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quirks.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../xano-codegen/tests/fixtures/quirks.json")
 }
 
 fn run_in(dir: &Path, args: &[&str]) -> Output {

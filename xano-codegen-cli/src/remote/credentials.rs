@@ -2,11 +2,11 @@
 //! profile of the official Xano CLI (`~/.xano/credentials.yaml`, or `XANO_CONFIG`;
 //! profile `XANO_PROFILE`, else the file's `default`). We never write it anywhere.
 
-use crate::error::{Error, Result};
 use secrecy::SecretString;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use xano_codegen::{Error, Result};
 
 /// A token and the defaults that came with it.
 #[derive(Debug, Default)]

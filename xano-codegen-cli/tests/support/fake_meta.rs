@@ -1,6 +1,6 @@
 //! A fake Xano Metadata API on 127.0.0.1: two instances (one lists workspaces as a
 //! bare array, the other as a paged object), API groups over two pages, branches,
-//! per-group specs, the public `apispec:` URLs, and the faults XANO.md describes
+//! per-group specs, the public `apispec:` URLs, and the faults docs/XANO.md describes
 //! (429 with Retry-After, a 500, a truncated body, Swagger off, private docs).
 //!
 //! Judged by Xano's published Metadata API spec (`meta_reference`): a request the

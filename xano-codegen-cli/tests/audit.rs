@@ -8,7 +8,7 @@ use xano_codegen::audit::{self, AuditInput, Severity};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/audit")
+        .join("../xano-codegen/tests/audit")
         .join(name)
 }
 

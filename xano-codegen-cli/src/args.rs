@@ -92,7 +92,7 @@ pub(crate) struct MetaArgs {
     #[arg(long)]
     pub(crate) allow_insecure: bool,
     /// The account-level Meta API origin.
-    #[arg(long, env = "XANO_META_ORIGIN", default_value = xano_codegen::meta::MASTER_ORIGIN, hide = true)]
+    #[arg(long, env = "XANO_META_ORIGIN", default_value = crate::remote::meta::MASTER_ORIGIN, hide = true)]
     pub(crate) master_origin: String,
     /// The first wait before retrying a 429/5xx, in milliseconds.
     #[arg(long, default_value_t = 2000, hide = true)]

@@ -2,8 +2,6 @@
 //! generated names, and a rename that lands on another endpoint's name is an
 //! error that names both.
 
-mod common;
-
 use assert_cmd::Command;
 use std::path::Path;
 
@@ -11,7 +9,7 @@ fn project(renames: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("specs")).unwrap();
     std::fs::copy(
-        common::workspace().join("examples/specs/bookstore.json"),
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json"),
         dir.path().join("specs/bookstore.json"),
     )
     .unwrap();

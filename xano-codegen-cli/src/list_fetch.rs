@@ -2,13 +2,13 @@
 //! `xano.toml`, then the Xano CLI profile.
 
 use crate::args::{FetchArgs, ListArgs, MetaArgs};
+use crate::remote::fetch::FetchPlan;
+use crate::remote::meta::{MetaClient, MetaOptions, RetryHook};
 use crate::{current_dir, print};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use xano_codegen::Error;
 use xano_codegen::config::Project;
-use xano_codegen::fetch::FetchPlan;
-use xano_codegen::meta::{MetaClient, MetaOptions, RetryHook};
 
 pub(crate) fn block_on<F: std::future::Future<Output = Result<ExitCode, Error>>>(
     future: F,
@@ -51,7 +51,7 @@ fn meta_context(
     lock: Option<&xano_codegen::lock::Lock>,
 ) -> Result<MetaContext, Error> {
     let credentials =
-        xano_codegen::credentials::resolve(args.token, |name| std::env::var(name).ok())?;
+        crate::remote::credentials::resolve(args.token, |name| std::env::var(name).ok())?;
     let from_toml = project.as_ref().map(|p| &p.config.xano);
     let instance = args
         .instance
@@ -78,6 +78,7 @@ fn meta_context(
     let client = MetaClient::new(
         credentials.token,
         MetaOptions {
+            token_source: credentials.source,
             master_origin: args.master_origin,
             allow_insecure: args.allow_insecure,
             base_delay: std::time::Duration::from_millis(args.retry_delay_ms),
@@ -232,7 +233,7 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let fetched = xano_codegen::fetch::fetch(&context.client, &plan, |name, index, total| {
+    let fetched = crate::remote::fetch::fetch(&context.client, &plan, |name, index, total| {
         bar.set_length(total as u64);
         bar.set_position(index as u64);
         bar.set_message(name.to_owned());
@@ -242,7 +243,7 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
     let fetched = fetched?;
 
     if args.check {
-        let changes = xano_codegen::fetch::changes(&dir, &fetched)?;
+        let changes = crate::remote::fetch::changes(&dir, &fetched)?;
         if changes.is_empty() {
             eprintln!(
                 "{} spec(s) match {}",
@@ -257,7 +258,7 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         eprintln!("the remote specs changed: run `xano-codegen fetch` (then `generate`)");
         return Ok(ExitCode::from(1));
     }
-    xano_codegen::fetch::write(&dir, &fetched)?;
+    crate::remote::fetch::write(&dir, &fetched)?;
     for group in &fetched.lock.groups {
         eprintln!(
             "fetched {} ({}) → {}",

@@ -20,7 +20,12 @@ fn fixture_specs() -> Vec<PathBuf> {
         real.sort();
         specs.extend(real);
     } else {
-        println!(
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but {} is missing",
+            shared.display()
+        );
+        eprintln!(
             "notice: {} not found: comparing on the bundled specs only",
             shared.display()
         );

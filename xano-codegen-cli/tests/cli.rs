@@ -87,7 +87,8 @@ fn generate_then_check_then_drift() {
 #[test]
 fn directory_output_and_stdout() {
     let dir = tempfile::tempdir().unwrap();
-    let quirks = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/quirks.json");
+    let quirks =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../xano-codegen/tests/fixtures/quirks.json");
     let out = dir.path().join("xano");
     std::fs::create_dir(&out).unwrap();
     let run = cmd()
@@ -361,4 +362,55 @@ fn normalize_writes_standard_openapi() {
     assert_eq!(tags["default"], serde_json::json!(false));
     // The repaired spec is valid for openapiv3.
     serde_json::from_value::<openapiv3::OpenAPI>(json).unwrap();
+}
+
+/// `xano-codegen generate --quiet [extra] bookstore.json` with `env` set: its stdout.
+fn generate_bookstore(extra: &[&str], env: (&str, &std::ffi::OsStr)) -> String {
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/specs/bookstore.json");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_xano-codegen"))
+        .args(["generate", "--quiet"])
+        .args(extra)
+        .arg(&spec)
+        .env(env.0, env.1)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn the_cli_writes_the_same_bytes_with_and_without_rustfmt_on_path() {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let with = generate_bookstore(&[], ("PATH", &path));
+    let without = generate_bookstore(&[], ("PATH", "/nonexistent".as_ref()));
+    assert!(!with.is_empty());
+    assert_eq!(with, without, "the output depends on an installed rustfmt");
+}
+
+/// The default path runs no rustfmt at all, and `--rustfmt` does run the one
+/// `RUSTFMT` names: a stand-in that writes a marker shows which happened.
+#[test]
+fn rustfmt_runs_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let fake = dir.path().join("rustfmt");
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\ncat > /dev/null\necho '// formatted by the stand-in'\n",
+    )
+    .unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let env = ("RUSTFMT", fake.as_os_str());
+    assert!(
+        !generate_bookstore(&[], env).contains("stand-in"),
+        "rustfmt ran without --rustfmt"
+    );
+    assert!(generate_bookstore(&["--rustfmt"], env).contains("// formatted by the stand-in"));
 }

@@ -57,7 +57,7 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
         settings.with_fake(true);
     }
     let generation = xano_codegen::generate(raws, &settings)?;
-    for (origin, notes) in &generation.notes {
+    for (origin, notes) in generation.notes() {
         if args.quiet {
             continue;
         }
@@ -131,11 +131,11 @@ pub(crate) fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
     for (path, source) in &files {
         write_atomic(path, source.as_bytes())?;
     }
-    let endpoints: usize = generation.groups.iter().map(|g| g.endpoints.len()).sum();
+    let endpoints = generation.endpoint_count();
     if !args.quiet {
         eprintln!(
             "generated {} group(s), {endpoints} endpoint(s) → {}",
-            generation.groups.len(),
+            generation.group_count(),
             out.display()
         );
     }
@@ -191,7 +191,7 @@ pub(crate) fn load_all(
                         })?,
                 ),
             };
-            runtime.block_on(RawSpec::from_url(spec, limits))?
+            runtime.block_on(crate::remote::url::spec_from_url(spec, limits))?
         } else {
             RawSpec::from_path_within(Path::new(spec), limits)?
         };

@@ -24,7 +24,12 @@ impl MetaReference {
         let entries = match std::fs::read_dir(slices_dir()) {
             Ok(entries) => entries,
             Err(_) => {
-                println!(
+                assert!(
+                    std::env::var("CI").as_deref() != Ok("true"),
+                    "CI=true but {} is missing",
+                    slices_dir().display()
+                );
+                eprintln!(
                     "NOTICE: {} not found; the fake Meta API is not checked against Xano's published spec",
                     slices_dir().display()
                 );
