@@ -6,7 +6,7 @@
 
 use axum::Router;
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use futures_util::StreamExt as _;
@@ -65,31 +65,9 @@ impl Recorded {
     }
 }
 
-/// A request body as the server decoded it.
-#[derive(Debug, Clone, PartialEq)]
-pub enum RecordedBody {
-    /// No body.
-    Empty,
-    /// `application/json`.
-    Json(Value),
-    /// `multipart/form-data`, in order.
-    Multipart(Vec<Part>),
-    /// Anything else.
-    Other(Bytes),
-}
-
-/// One multipart part.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Part {
-    /// The field name.
-    pub name: String,
-    /// The file name, for file parts.
-    pub file_name: Option<String>,
-    /// The part's content type.
-    pub content_type: Option<String>,
-    /// The exact bytes.
-    pub bytes: Bytes,
-}
+/// A request body as the server decoded it: the runtime fake's own reading,
+/// so this server reads requests exactly as the typed fake (and Xano) does.
+pub use xano_runtime::fake::{FakeBody as RecordedBody, FakePart as Part};
 
 #[derive(Default)]
 struct Shared {
@@ -354,11 +332,12 @@ impl Inputs {
 }
 
 async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    let headers = request.headers().clone();
-    let body = read_body(request).await;
+    let (read, problems) = xano_runtime::fake::FakeRequest::from_http(request).await;
+    let method = read.method.clone();
+    let path = read.path.clone();
+    let headers = read.headers.clone();
+    let body = read.body.clone();
     lock(&state).requests.push(Recorded {
         method: method.clone(),
         path: path.clone(),
@@ -397,15 +376,13 @@ async fn handle(State(state): State<Arc<Mutex<Shared>>>, request: Request) -> Re
         Some(branched) => branched.find('/').map_or("", |at| &branched[at..]),
         None => route,
     };
-    let inputs = match inputs(query.as_deref(), &body) {
-        Ok(inputs) => inputs,
-        Err(violation) => {
-            lock(&state)
-                .violations
-                .push(format!("{method} {path}: {violation}"));
-            return xano_error(400, "ERROR_CODE_INPUT_ERROR", &violation, None);
-        }
-    };
+    if let Some(violation) = problems.first() {
+        lock(&state)
+            .violations
+            .push(format!("{method} {path}: {violation}"));
+        return xano_error(400, "ERROR_CODE_INPUT_ERROR", violation, None);
+    }
+    let inputs = inputs(&read);
     let user = bearer(&headers).and_then(|token| lock(&state).tokens.get(&token).copied());
     let segments: Vec<&str> = route.trim_start_matches('/').split('/').collect();
     let mut shared = lock(&state);
@@ -636,59 +613,21 @@ fn place_order(shared: &mut Shared, inputs: &Inputs) -> Response {
     )
 }
 
-async fn read_body(request: Request) -> RecordedBody {
-    let content_type = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    if content_type.starts_with("multipart/form-data") {
-        let Ok(mut multipart) = Multipart::from_request(request, &()).await else {
-            return RecordedBody::Other(Bytes::new());
-        };
-        let mut parts = Vec::new();
-        while let Ok(Some(field)) = multipart.next_field().await {
-            let name = field.name().unwrap_or_default().to_owned();
-            let file_name = field.file_name().map(str::to_owned);
-            let content_type = field.content_type().map(str::to_owned);
-            let bytes = field.bytes().await.unwrap_or_default();
-            parts.push(Part {
-                name,
-                file_name,
-                content_type,
-                bytes,
-            });
-        }
-        return RecordedBody::Multipart(parts);
-    }
-    let bytes = axum::body::to_bytes(Body::new(request.into_body()), 16 << 20)
-        .await
-        .unwrap_or_default();
-    if bytes.is_empty() {
-        RecordedBody::Empty
-    } else if content_type.starts_with("application/json") {
-        serde_json::from_slice(&bytes).map_or(RecordedBody::Other(bytes), RecordedBody::Json)
-    } else {
-        RecordedBody::Other(bytes)
-    }
-}
-
-/// Query parameters read the way a PHP-style parser reads them (`a[]=x` arrays,
-/// `o[k]=v` objects, `objs[0][a]=1` indexed arrays), then the body's fields. A
-/// key the official SDK would never write is an error.
-fn inputs(query: Option<&str>, body: &RecordedBody) -> Result<Inputs, String> {
-    let mut fields = xano_runtime::fake::parse_query(query.unwrap_or_default())?;
+/// The inputs a function stack sees (query, then body fields), with the files
+/// of a multipart body apart. Xano also reads JSON-looking text fields of a
+/// multipart body as JSON (objects sent as JSON text).
+fn inputs(read: &xano_runtime::fake::FakeRequest) -> Inputs {
+    let mut fields = read.query.clone();
     let mut files = Vec::new();
-    match body {
+    match &read.body {
         RecordedBody::Json(Value::Object(map)) => fields.extend(map.clone()),
+        RecordedBody::Form(map) => fields.extend(map.clone()),
         RecordedBody::Multipart(parts) => {
             for part in parts {
                 if part.file_name.is_some() {
                     files.push(part.clone());
                 } else {
                     let text = String::from_utf8_lossy(&part.bytes).into_owned();
-                    // Xano parses JSON-looking text fields (objects sent as JSON text).
                     let value = serde_json::from_str(&text).unwrap_or(Value::String(text));
                     fields.insert(part.name.clone(), value);
                 }
@@ -696,7 +635,7 @@ fn inputs(query: Option<&str>, body: &RecordedBody) -> Result<Inputs, String> {
         }
         _ => {}
     }
-    Ok(Inputs { fields, files })
+    Inputs { fields, files }
 }
 
 /// `POST /chat`: the answer as SSE (`format` `sse`, sent in 7-byte chunks so events
@@ -795,34 +734,4 @@ fn stream_response(
         Body::from_stream(body),
     )
         .into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{RecordedBody, inputs};
-    use serde_json::json;
-
-    #[test]
-    fn queries_are_read_like_a_php_parser_reads_the_sdk() {
-        let read = inputs(
-            Some("tags%5B%5D=a&tags[]=b&o[k]=v&objs[0][a]=1&objs[0][b]=2&objs[1][a]=3&nest[arr][0]=1&nest[arr][1]=2&q=a+b"),
-            &RecordedBody::Empty,
-        )
-        .unwrap();
-        assert_eq!(
-            serde_json::Value::Object(read.fields),
-            json!({"tags": ["a", "b"], "o": {"k": "v"}, "objs": [{"a": "1", "b": "2"}, {"a": "3"}],
-                   "nest": {"arr": ["1", "2"]}, "q": "a b"})
-        );
-        // What the SDK never writes is refused rather than guessed at.
-        for bad in [
-            "objs[][a]=1&objs[][b]=2",
-            "nest[arr][]=1",
-            "a[b=1",
-            "[x]=1",
-            "a=1&a[k]=2",
-        ] {
-            assert!(inputs(Some(bad), &RecordedBody::Empty).is_err(), "{bad}");
-        }
-    }
 }

@@ -456,3 +456,34 @@ async fn input_errors_name_the_input() {
     assert_eq!(err.code(), Some("ERROR_CODE_INPUT_ERROR"));
     assert_eq!(err.input_error_param(), Some("image"));
 }
+
+/// The status and headers of a success are reachable for the calls that need
+/// them, without changing what generated functions return.
+#[tokio::test]
+async fn the_status_and_headers_of_a_call_are_reachable() {
+    let (_fake, _xano, books) = {
+        let fake = FakeXano::start().await;
+        let xano = Client::builder(fake.origin()).build().unwrap();
+        let books = api::Client::new(&xano);
+        (fake, xano, books)
+    };
+    let (count, response) = xano_runtime::with_response(books.get_books_count()).await;
+    assert!(count.is_ok());
+    let response = response.expect("the call was answered");
+    assert_eq!(response.status, xano_runtime::StatusCode::OK);
+    assert!(
+        response.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let (missing, response) =
+        xano_runtime::with_response(books.get_books_by_book_id(404_404)).await;
+    assert!(missing.unwrap_err().is_not_found());
+    assert_eq!(
+        response.unwrap().status,
+        xano_runtime::StatusCode::NOT_FOUND
+    );
+    // Outside `with_response`, nothing is kept.
+    books.get_books_count().await.unwrap();
+}

@@ -93,6 +93,7 @@ impl<'a> Call<'a> {
         let span = self.span();
         let work = async move {
             let (mut response, attempt) = self.respond().await?;
+            crate::response::record(&response);
             let status = response.status().as_u16();
             let content_type = content_type(response.headers());
             let body = if (200..300).contains(&status) {
@@ -124,6 +125,7 @@ impl<'a> Call<'a> {
         let span = self.span();
         async move {
             let (mut response, attempt) = self.respond().await?;
+            crate::response::record(&response);
             let status = response.status().as_u16();
             self.report(&attempt, Some(status));
             if !(200..300).contains(&status) {

@@ -412,16 +412,7 @@ async fn serve(
     axum::extract::State(shared): axum::extract::State<Arc<Shared>>,
     request: Request,
 ) -> Response {
-    let method = request.method().clone();
-    let path = request.uri().path().to_owned();
-    let query = request.uri().query().unwrap_or_default().to_owned();
-    let headers = request.headers().clone();
-    let (body, body_problem) = match read_body(request).await {
-        Ok(body) => (body, None),
-        Err(problem) => (FakeBody::Empty, Some(problem)),
-    };
-    let (mut recorded, mut problems) = FakeRequest::read(method, path, &query, body, headers);
-    problems.extend(body_problem);
+    let (mut recorded, problems) = FakeRequest::from_http(request).await;
     let call = format!("{} {}", recorded.method, recorded.path);
 
     let mut state = shared.lock();

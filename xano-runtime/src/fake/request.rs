@@ -68,6 +68,26 @@ pub struct FakePart {
 }
 
 impl FakeRequest {
+    /// Reads an HTTP request the way Xano reads it: the query string PHP-style,
+    /// the body by its `Content-Type` (JSON, form, multipart with files, text or
+    /// bytes). The problems are what Xano would refuse or misread (a query the
+    /// official SDK would never write, a JSON body that does not parse, a body
+    /// without a `Content-Type`); for a server of your own that should behave
+    /// like Xano's (the typed fake is one).
+    pub async fn from_http(request: axum::extract::Request) -> (FakeRequest, Vec<String>) {
+        let method = request.method().clone();
+        let path = request.uri().path().to_owned();
+        let query = request.uri().query().unwrap_or_default().to_owned();
+        let headers = request.headers().clone();
+        let (body, body_problem) = match super::read_body(request).await {
+            Ok(body) => (body, None),
+            Err(problem) => (FakeBody::Empty, Some(problem)),
+        };
+        let (recorded, mut problems) = FakeRequest::read(method, path, &query, body, headers);
+        problems.extend(body_problem);
+        (recorded, problems)
+    }
+
     /// Builds the request record; an error names what Xano would misread.
     pub(crate) fn read(
         method: Method,
