@@ -191,7 +191,7 @@ async fn json_bodies_path_params_and_delete_with_a_body() {
         .post_books(&api::PostBooksInput {
             title: "Snow Crash".into(),
             author_id: 7,
-            genre: Some(api::Genre::Other("cyberpunk".into())),
+            genre: Some(Some(api::Genre::Other("cyberpunk".into()))),
             price: 12.5,
             in_stock: None,
             tags: Some(vec!["90s".into()]),

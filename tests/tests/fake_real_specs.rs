@@ -16,7 +16,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
             id: Some(id),
             pair_user_ids: input.pair_user_ids,
             pair_type: input.pair_type,
-            created_at: input.deleted_at,
+            created_at: input.deleted_at.flatten(),
             ..Default::default()
         })
     });
@@ -30,7 +30,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
             &sharetree::PairsInput {
                 pair_user_ids: Some(vec![3, 4]),
                 pair_type: Some(sharetree::PairType::Push),
-                deleted_at: Some(when),
+                deleted_at: Some(Some(when)),
                 ..Default::default()
             },
         )
@@ -47,6 +47,32 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
         other => panic!("{other:?}"),
     };
     assert_eq!(body["pairUserIDs"], serde_json::json!([3, 4]), "{body}");
+    assert_eq!(call.args.1.deleted_at, Some(Some(when)));
+
+    // `deletedAt` may be null: three states on the wire and back through the
+    // fake. `Some(None)` clears it (`null`), `None` leaves it alone (absent).
+    for (sent, on_the_wire) in [
+        (Some(None), Some(serde_json::Value::Null)),
+        (None, None),
+    ] {
+        pairs
+            .patch_pairs_by_pairs_id(
+                12,
+                &sharetree::PairsInput {
+                    deleted_at: sent,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let call = fake.calls().patch_pairs_by_pairs_id().pop().unwrap();
+        let body = match &call.request.body {
+            xano_runtime::fake::FakeBody::Json(body) => body.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(body.get("deletedAt").cloned(), on_the_wire, "{body}");
+        assert_eq!(call.args.1.deleted_at, sent, "the fake reads back what was sent");
+    }
 }
 
 #[tokio::test]

@@ -35,6 +35,8 @@
 
 pub mod audit;
 mod builder;
+#[doc(hidden)]
+pub mod combined;
 pub mod config;
 #[doc(hidden)]
 pub mod emit;
@@ -248,8 +250,16 @@ pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> 
     source::on_stack_for(deepest, move || generate_here(specs, settings))
 }
 
-fn generate_here(mut specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
+fn generate_here(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     settings.validate()?;
+    // A combined workspace spec is one spec per API group from here on.
+    let mut specs: Vec<RawSpec> = specs
+        .into_iter()
+        .map(combined::split)
+        .collect::<Result<Vec<_>>>()?
+        .into_iter()
+        .flatten()
+        .collect();
     // Groups come out ordered by their title (then server and content), whatever
     // the order of the arguments: swapping two specs changes nothing, not even
     // which of two same-named groups gets the `_2` module.

@@ -285,6 +285,30 @@ impl MacroInput {
                 .unwrap_or_else(Span::call_site);
             syn::Error::new(span, text)
         })?;
+        // The CLI and build.rs leave an unreadable operation out and warn; a
+        // macro cannot warn, and leaving it out silently would be worse than
+        // failing.
+        for (origin, group) in generation.notes().iter().map(|(o, _)| o).zip(&generation.groups) {
+            if let Some(skipped) = group.skipped.first() {
+                let span = self
+                    .specs
+                    .iter()
+                    .find(|spec| origin.contains(&base.join(spec.value()).display().to_string()))
+                    .map_or_else(Span::call_site, LitStr::span);
+                return Err(syn::Error::new(
+                    span,
+                    format!(
+                        "{origin}: `{} {}` cannot be generated: {} (at {}); generate! cannot \
+                         warn, so it fails where the CLI and build.rs leave the endpoint out \
+                         with a warning",
+                        skipped.method.as_str(),
+                        skipped.path,
+                        skipped.reason,
+                        skipped.pointer
+                    ),
+                ));
+            }
+        }
         let modules = generation.tokens();
         Ok(quote! {
             #(const _: &[u8] = include_bytes!(#tracked);)*

@@ -98,6 +98,25 @@ impl RawSpec {
         serde_json::from_slice(&self.bytes).ok()
     }
 
+    /// A spec made from a document already in memory (one group of a combined
+    /// spec), hashed as its JSON text.
+    ///
+    /// # Errors
+    ///
+    /// When the document cannot be serialized (it always can) or read back.
+    pub fn from_value(origin: impl Into<String>, document: serde_json::Value) -> Result<Self> {
+        let origin = origin.into();
+        let bytes = serde_json::to_vec(&document).map_err(|err| Error::Spec {
+            file: origin.clone(),
+            pointer: String::new(),
+            message: err.to_string(),
+        })?;
+        Self::from_bytes_within(origin, &bytes, Limits {
+            max_bytes: usize::MAX,
+            max_depth: usize::MAX,
+        })
+    }
+
     /// Reads and parses a spec file within the default [`Limits`].
     pub fn from_path(path: &Path) -> Result<Self> {
         Self::from_path_within(path, Limits::default())

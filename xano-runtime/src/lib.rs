@@ -50,7 +50,7 @@ pub use error::{Error, StatusCode};
 pub use file::{AsFile, File};
 pub use futures_util::Stream;
 #[doc(hidden)]
-pub use object::{ObjectFields, deserialize_object};
+pub use object::{ObjectFields, deserialize_nullable, deserialize_object};
 pub use paging::{Page, ResultStream};
 pub use request::{RequestBuilder, decode_json};
 pub use reqwest::Method;

@@ -235,6 +235,28 @@ impl<'a> RequestBuilder<'a> {
         self
     }
 
+    /// Adds an optional input that may be null to a `multipart/form-data` body:
+    /// `None` is left out, `Some(None)` is the text `null` (what the official
+    /// SDK sends for a null field), `Some(Some(v))` as [`RequestBuilder::field`].
+    pub fn nullable_field<T: Serialize>(self, name: &str, value: &Option<Option<T>>) -> Self {
+        match value {
+            None => self,
+            Some(None) => self.field(name, "null"),
+            Some(Some(value)) => self.field(name, value),
+        }
+    }
+
+    /// Adds an optional input that may be null to a form body: `None` is left
+    /// out, `Some(None)` is the text `null` (as in a multipart body),
+    /// `Some(Some(v))` as [`RequestBuilder::form`].
+    pub fn nullable_form<T: Serialize>(self, name: &str, value: &Option<Option<T>>) -> Self {
+        match value {
+            None => self,
+            Some(None) => self.form(name, "null"),
+            Some(Some(value)) => self.form(name, value),
+        }
+    }
+
     /// Adds files to a `multipart/form-data` body (one part each); `None` is left
     /// out.
     pub fn file<F: AsFile + ?Sized>(mut self, name: &str, file: &F) -> Self {

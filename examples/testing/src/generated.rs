@@ -780,9 +780,13 @@ pub mod bookstore {
         pub title: String,
         /// The `author_id` input (required).
         pub author_id: i64,
-        /// The `genre` input (optional: left out when `None`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub genre: Option<Genre>,
+        /// The `genre` input (optional, may be null: `None` leaves it out, `Some(None)` sends `null`).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "xano_runtime::deserialize_nullable"
+        )]
+        pub genre: Option<Option<Genre>>,
         /// The `price` input (required).
         pub price: f64,
         /// The `in_stock` input (optional: left out when `None`).
@@ -862,9 +866,13 @@ pub mod bookstore {
         pub items: Vec<PostOrdersInputItem>,
         /// The `type` input (required).
         pub r#type: Type,
-        /// The `note` input (optional: left out when `None`).
-        #[serde(skip_serializing_if = "Option::is_none")]
-        pub note: Option<String>,
+        /// The `note` input (optional, may be null: `None` leaves it out, `Some(None)` sends `null`).
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "xano_runtime::deserialize_nullable"
+        )]
+        pub note: Option<Option<String>>,
     }
 
     /// Sent to `POST /orders`.
@@ -1539,7 +1547,7 @@ pub mod bookstore {
             Ok(PostBooksInput {
                 title: request.input("title")?,
                 author_id: request.input("author_id")?,
-                genre: request.input("genre")?,
+                genre: request.nullable_input("genre")?,
                 price: request.input("price")?,
                 in_stock: request.input("in_stock")?,
                 tags: request.input("tags")?,
@@ -1607,7 +1615,7 @@ pub mod bookstore {
             Ok(PostOrdersInput {
                 items: request.input("items")?,
                 r#type: request.input("type")?,
-                note: request.input("note")?,
+                note: request.nullable_input("note")?,
             })
         }
 

@@ -621,6 +621,9 @@ fn struct_fields(def: &StructDef, body: BodyKind) -> Vec<(String, String)> {
                     BodyKind::Bytes => "request.bytes_body()?".to_owned(),
                     _ => "request.json_body()?".to_owned(),
                 },
+                Location::Body if field.ty.is_nullable_input() => {
+                    format!("request.nullable_input({name})?")
+                }
                 Location::Query | Location::Body => format!("request.input({name})?"),
             };
             (field.ident.clone(), read)

@@ -496,7 +496,11 @@ fn input_links(def: &StructDef, body: BodyKind, media_type: Option<&str>) -> Vec
                 BodyKind::Bytes => link("bytes", &media_type),
                 _ => Link::call("json", std::slice::from_ref(&value)),
             }),
-            Location::Body if body == BodyKind::Form => links.push(link("form", &name)),
+            Location::Body if body == BodyKind::Form => links.push(if field.ty.is_nullable_input() {
+                link("nullable_form", &name)
+            } else {
+                link("form", &name)
+            }),
             Location::Body if body == BodyKind::Multipart => {
                 if field.ty.holds_file() {
                     let part = if is_list(&field.ty) {
@@ -505,6 +509,8 @@ fn input_links(def: &StructDef, body: BodyKind, media_type: Option<&str>) -> Vec
                         name.clone()
                     };
                     links.push(link("file", &part));
+                } else if field.ty.is_nullable_input() {
+                    links.push(link("nullable_field", &name));
                 } else {
                     links.push(link("field", &name));
                 }
@@ -855,6 +861,12 @@ fn struct_field(
             if struct_has_body && matches!(field.location, Location::Query | Location::Header) {
                 // Sent by `.query(..)`/`.header(..)`, not in the JSON body.
                 args.push("skip".to_owned());
+            } else if field.ty.is_nullable_input() {
+                // `None` left out, `Some(None)` sent as `null`, and read back so
+                // (by the typed fake).
+                args.push("default".to_owned());
+                args.push("skip_serializing_if = \"Option::is_none\"".to_owned());
+                args.push("deserialize_with = \"xano_runtime::deserialize_nullable\"".to_owned());
             } else if field.skip_if_none {
                 args.push("skip_serializing_if = \"Option::is_none\"".to_owned());
             }
@@ -884,6 +896,9 @@ fn field_doc_text(field: &Field, role: Role) -> Option<String> {
             };
             let optional = matches!(field.ty, TypeRef::Option(_));
             let how = match (field.skip_if_none, optional) {
+                _ if field.ty.is_nullable_input() => {
+                    "optional, may be null: `None` leaves it out, `Some(None)` sends `null`"
+                }
                 (true, _) => "optional: left out when `None`",
                 (false, true) => "required: `None` is sent as `null`",
                 (false, false) => "required",
@@ -892,8 +907,11 @@ fn field_doc_text(field: &Field, role: Role) -> Option<String> {
         }
     };
     Some(match &field.doc {
-        // A description that is only Xano's default note still needs the field.
-        Some(text) if text.starts_with("Xano default:") => format!("{generated}\n\n{text}"),
+        // A description that is only Xano's default note still needs the field;
+        // the three states of a nullable input are said whatever the spec says.
+        Some(text) if text.starts_with("Xano default:") || field.ty.is_nullable_input() => {
+            format!("{generated}\n\n{text}")
+        }
         Some(text) => text.clone(),
         None => generated,
     })

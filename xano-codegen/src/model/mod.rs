@@ -44,12 +44,27 @@ pub struct ApiGroup {
     pub sha256: String,
     /// Where the model degraded a shape (to `Json`) or ignored something.
     pub warnings: Vec<Note>,
+    /// The operations left out because the model cannot read them.
+    pub skipped: Vec<Skipped>,
     /// Extra derives for every generated struct and enum (see
     /// [`crate::Settings::with_derive`]).
     pub derives: Vec<String>,
     /// Whether a typed `fake` module is generated too (see
     /// [`crate::Settings::with_fake`]).
     pub fake: bool,
+}
+
+/// An operation left out of a group: the rest of the group still generates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The method.
+    pub method: HttpMethod,
+    /// The path template.
+    pub path: String,
+    /// The JSON pointer of what could not be read.
+    pub pointer: String,
+    /// Why.
+    pub reason: String,
 }
 
 impl ApiGroup {
@@ -332,11 +347,39 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
     fn_names.reserve(["new"]);
     fn_names.reserve(names.iter().map(String::as_str));
     let mut endpoints = Vec::with_capacity(operations.len());
+    let mut skipped = Vec::new();
     for ((method, path, item, operation, item_pointer), fn_name) in
         operations.into_iter().zip(names)
     {
         let op_pointer = format!("{item_pointer}/{}", method.as_str().to_ascii_lowercase());
-        endpoints.push(builder.endpoint(fn_name, method, path, item, operation, op_pointer)?);
+        let checkpoint = builder.types.checkpoint();
+        let warned = builder.warnings.len();
+        match builder.endpoint(fn_name, method, path, item, operation, op_pointer) {
+            Ok(endpoint) => endpoints.push(endpoint),
+            // One operation the model cannot read does not sink the group (one bad
+            // input breaks a whole group's Swagger in Xano too): it is left out,
+            // with a warning that names it, and leaves no type behind.
+            Err(Error::Spec {
+                pointer, message, ..
+            })
+            | Err(Error::Unsupported {
+                pointer, message, ..
+            }) => {
+                builder.types.rollback(checkpoint);
+                builder.warnings.truncate(warned);
+                builder.warn(
+                    &pointer,
+                    format!("`{} {path}` left out: {message}", method.as_str()),
+                );
+                skipped.push(Skipped {
+                    method,
+                    path: path.to_owned(),
+                    pointer,
+                    reason: message,
+                });
+            }
+            Err(other) => return Err(other),
+        }
     }
     // Stream functions are named after every endpoint has its name, so they never
     // take one that an endpoint (say `GET /books/pages`) needs.
@@ -380,6 +423,7 @@ pub fn build(file: &str, spec: &OpenAPI, sha256: &str, options: &ModelOptions) -
         types,
         sha256: sha256.to_owned(),
         warnings: builder.warnings,
+        skipped,
         derives: Vec::new(),
         fake: false,
     })
@@ -460,10 +504,25 @@ pub(super) fn request_field(
     description: Option<&str>,
 ) -> Field {
     let optional = !required || nullable || matches!(ty, TypeRef::Option(_));
+    // An optional body input that may be null has three states: left out,
+    // `null`, a value (a PATCH that clears a field sends `null`). A query
+    // string cannot carry `null` (the official SDK leaves it out), so query and
+    // header inputs keep two.
+    let three_states = !required
+        && nullable
+        && location == Location::Body
+        && !matches!(ty, TypeRef::Option(_) | TypeRef::File);
+    let ty = if three_states {
+        TypeRef::Option(Box::new(TypeRef::Option(Box::new(ty))))
+    } else if optional {
+        ty.optional()
+    } else {
+        ty
+    };
     Field {
         name: name.to_owned(),
         ident: snake_ident(name, "field"),
-        ty: if optional { ty.optional() } else { ty },
+        ty,
         location,
         skip_if_none: !required,
         doc: description.map(plain_text).filter(|d| !d.is_empty()),

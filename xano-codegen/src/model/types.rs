@@ -65,6 +65,12 @@ impl TypeRef {
         }
     }
 
+    /// Whether this is an optional input that may be null: `Option<Option<T>>`,
+    /// where `None` leaves it out and `Some(None)` sends `null`.
+    pub fn is_nullable_input(&self) -> bool {
+        matches!(self, TypeRef::Option(inner) if matches!(**inner, TypeRef::Option(_)))
+    }
+
     /// Whether this type (or the element of a `Vec`/`Option`) is a file.
     pub fn holds_file(&self) -> bool {
         match self {
@@ -292,6 +298,18 @@ pub struct TypeSpace {
     hints: Vec<Vec<NameHint>>,
     index: HashMap<TypeKind, TypeId>,
     uses: Vec<Option<TypeId>>,
+    /// The type of every hint pushed, in order, so a [`Checkpoint`] can take
+    /// them back.
+    hint_log: Vec<usize>,
+}
+
+/// What a [`TypeSpace`] held at a point, to go back to when an operation that
+/// was being read turns out unreadable (its types must not stay behind).
+#[derive(Debug, Clone, Copy)]
+pub struct Checkpoint {
+    defs: usize,
+    uses: usize,
+    hints: usize,
 }
 
 /// Names generated code uses unqualified inside a group module, which a type must
@@ -372,6 +390,7 @@ impl TypeSpace {
             }
         };
         self.hints[id.0].push(hint);
+        self.hint_log.push(id.0);
         self.uses[this.0] = Some(id);
         id
     }
@@ -379,6 +398,31 @@ impl TypeSpace {
     /// Adds a possible name for a type already interned.
     pub fn add_hint(&mut self, id: TypeId, hint: NameHint) {
         self.hints[id.0].push(hint);
+        self.hint_log.push(id.0);
+    }
+
+    /// Where the type space is now.
+    pub fn checkpoint(&self) -> Checkpoint {
+        Checkpoint {
+            defs: self.defs.len(),
+            uses: self.uses.len(),
+            hints: self.hint_log.len(),
+        }
+    }
+
+    /// Forgets every type, use and name hint added since `checkpoint`.
+    pub fn rollback(&mut self, checkpoint: Checkpoint) {
+        while self.hint_log.len() > checkpoint.hints {
+            if let Some(id) = self.hint_log.pop()
+                && let Some(hints) = self.hints.get_mut(id)
+            {
+                hints.pop();
+            }
+        }
+        self.defs.truncate(checkpoint.defs);
+        self.hints.truncate(checkpoint.defs);
+        self.uses.truncate(checkpoint.uses);
+        self.index.retain(|_, id| id.0 < checkpoint.defs);
     }
 
     /// The name hints of every type, by id.

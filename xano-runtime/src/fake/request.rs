@@ -185,6 +185,23 @@ impl FakeRequest {
         decode(name, self.inputs.get(name).cloned())
     }
 
+    /// An optional input that may be null: absent is `None`, `null` (JSON) or
+    /// the text `null` (a multipart or form field) is `Some(None)`, anything
+    /// else `Some(Some(value))` cast like [`FakeRequest::input`].
+    pub fn nullable_input<T: DeserializeOwned>(
+        &self,
+        name: &str,
+    ) -> Result<Option<Option<T>>, XanoError> {
+        match self.inputs.get(name) {
+            None => Ok(None),
+            Some(Value::Null) => Ok(Some(None)),
+            Some(Value::String(text)) if text == "null" && !matches!(self.body, FakeBody::Json(_)) => {
+                Ok(Some(None))
+            }
+            Some(value) => decode(name, Some(value.clone())).map(Some),
+        }
+    }
+
     /// The header input `name`, cast from text like [`FakeRequest::input`].
     pub fn header_input<T: DeserializeOwned>(&self, name: &str) -> Result<T, XanoError> {
         decode(
