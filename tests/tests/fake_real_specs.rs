@@ -51,10 +51,7 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
 
     // `deletedAt` may be null: three states on the wire and back through the
     // fake. `Some(None)` clears it (`null`), `None` leaves it alone (absent).
-    for (sent, on_the_wire) in [
-        (Some(None), Some(serde_json::Value::Null)),
-        (None, None),
-    ] {
+    for (sent, on_the_wire) in [(Some(None), Some(serde_json::Value::Null)), (None, None)] {
         pairs
             .patch_pairs_by_pairs_id(
                 12,
@@ -71,7 +68,10 @@ async fn sharetree_pairs_update_round_trips_through_the_fake() {
             other => panic!("{other:?}"),
         };
         assert_eq!(body.get("deletedAt").cloned(), on_the_wire, "{body}");
-        assert_eq!(call.args.1.deleted_at, sent, "the fake reads back what was sent");
+        assert_eq!(
+            call.args.1.deleted_at, sent,
+            "the fake reads back what was sent"
+        );
     }
 }
 

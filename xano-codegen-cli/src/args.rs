@@ -124,6 +124,11 @@ pub(crate) struct FetchArgs {
     /// The token of a group's private Swagger documentation (public mode).
     #[arg(long, hide_env_values = true)]
     pub(crate) swagger_token: Option<String>,
+    /// Fetch the workspace's combined spec (one file with every group whose
+    /// docs are on) instead of one spec per group. Default: xano.toml's
+    /// `combined`.
+    #[arg(long)]
+    pub(crate) combined: bool,
 }
 
 #[derive(Debug, Args)]

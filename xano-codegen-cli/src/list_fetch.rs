@@ -68,7 +68,16 @@ fn meta_context(
                 })
             })
         })
-        .or_else(|| lock.map(|l| l.workspace_id.to_string()))
+        .or_else(|| {
+            lock.map(|l| {
+                // A combined lock names the workspace as its URL did.
+                l.groups
+                    .iter()
+                    .find_map(|g| g.canonical.strip_prefix("workspace:"))
+                    .filter(|_| l.combined)
+                    .map_or_else(|| l.workspace_id.to_string(), str::to_owned)
+            })
+        })
         .or(credentials.workspace.clone());
     let branch = args
         .branch
@@ -221,7 +230,14 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
     } else {
         Vec::new()
     };
+    let combined = args.combined
+        || context
+            .project
+            .as_ref()
+            .is_some_and(|p| p.config.xano.combined)
+        || (args.check && lock.as_ref().is_some_and(|l| l.combined));
     let plan = FetchPlan {
+        combined,
         origin,
         workspace: context.workspace.clone(),
         branch: context.branch.clone(),
@@ -266,6 +282,16 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
             group.canonical,
             dir.join(&group.file).display()
         );
+        if !group.left_out.is_empty() {
+            eprintln!(
+                "warning: {}: its spec could not be had whole; put together endpoint by endpoint, {} left out:",
+                group.name,
+                group.left_out.len()
+            );
+            for left_out in &group.left_out {
+                eprintln!("  {left_out}");
+            }
+        }
     }
     eprintln!(
         "{} spec(s) and {} written",

@@ -493,3 +493,139 @@ fn the_published_meta_api_judges_requests_and_answers() {
         "the workspace list is an array"
     );
 }
+
+/// A group whose own spec Xano cannot build (one bad input breaks a group's
+/// Swagger) loses only its broken endpoints: it is put together endpoint by
+/// endpoint, the lock records what was left out, and a later good spec is a
+/// change `fetch --check` reports.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_group_loses_only_its_broken_endpoints() {
+    let fake = FakeMeta::start().await;
+    fake.break_a_group();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("xano.toml"),
+        "[xano]\ninstance = \"x-main\"\nworkspace = \"Bookstore\"\nspecs = \"specs\"\nout = \"src/xano.rs\"\n",
+    )
+    .unwrap();
+    let fetched = run(&fake, dir.path(), &["fetch"], WITH_TOKEN).await;
+    assert_eq!(fetched.code, Some(0), "{}", fetched.stderr);
+    assert!(
+        fetched.stderr.contains("Broken: its spec could not be had whole; put together endpoint by endpoint, 2 left out:"),
+        "{}",
+        fetched.stderr
+    );
+    assert!(
+        fetched.stderr.contains("  GET /books/count: HTTP 500"),
+        "{}",
+        fetched.stderr
+    );
+    assert!(
+        fetched.stderr.contains("  GET /search-books: `GET /search-books` cannot be read: `$ref` to `#/components/schemas/Nowhere`"),
+        "{}",
+        fetched.stderr
+    );
+    let specs = dir.path().join("specs");
+    let lock: toml::Value =
+        toml::from_str(&std::fs::read_to_string(specs.join("xano.lock")).unwrap()).unwrap();
+    let broken = lock["group"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["canonical"].as_str() == Some("broken1"))
+        .expect("the broken group is locked");
+    let left_out = broken["left_out"].as_array().unwrap();
+    assert_eq!(left_out.len(), 2, "{left_out:?}");
+    assert_eq!(left_out[1]["path"].as_str(), Some("/search-books"));
+    assert!(
+        left_out[1]["pointer"]
+            .as_str()
+            .unwrap()
+            .ends_with("/responses/200/content/application~1json/schema/$ref"),
+        "{left_out:?}"
+    );
+    // Every other endpoint is there, and the client generates.
+    let spec: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(specs.join("broken.json")).unwrap()).unwrap();
+    let operations: usize = spec["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|item| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|k| *k != "parameters")
+                .count()
+        })
+        .sum();
+    assert_eq!(operations, 15 - 2);
+    let generated = run(&fake, dir.path(), &["generate"], &[]).await;
+    assert_eq!(generated.code, Some(0), "{}", generated.stderr);
+    compiles(&std::fs::read_to_string(dir.path().join("src/xano.rs")).unwrap());
+
+    // Fixed in Xano: the check sees the change, endpoint by endpoint.
+    fake.fix_the_group();
+    let check = run(&fake, dir.path(), &["fetch", "--check"], WITH_TOKEN).await;
+    assert_eq!(check.code, Some(1), "{}", check.stderr);
+    assert!(
+        check.stderr.contains("`Broken` changed"),
+        "{}",
+        check.stderr
+    );
+    assert!(
+        check.stderr.contains("`GET /books/count` reads again"),
+        "{}",
+        check.stderr
+    );
+}
+
+/// The workspace's combined spec, with a token (Meta API, of the branch) or
+/// without (the public `apispec:workspace:<id>` URL): one file, the lock says
+/// so, and `generate` gives one module per group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_workspace_is_fetched_combined_either_way() {
+    let fake = FakeMeta::start().await;
+    let instance_a = format!("\"{}\"", fake.origin_a);
+    for (env, instance, workspace) in [
+        (WITH_TOKEN, "\"x-main\"", "\"Bookstore\""),
+        (&[][..], instance_a.as_str(), "1"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("xano.toml"),
+            format!(
+                "[xano]\ninstance = {instance}\nworkspace = {workspace}\nspecs = \"specs\"\nout = \"src/xano.rs\"\ncombined = true\n"
+            ),
+        )
+        .unwrap();
+        let fetched = run(&fake, dir.path(), &["fetch"], env).await;
+        assert_eq!(fetched.code, Some(0), "{}", fetched.stderr);
+        let specs = dir.path().join("specs");
+        let lock: toml::Value =
+            toml::from_str(&std::fs::read_to_string(specs.join("xano.lock")).unwrap()).unwrap();
+        assert_eq!(lock["combined"].as_bool(), Some(true), "{lock}");
+        let groups = lock["group"].as_array().unwrap();
+        assert_eq!(groups.len(), 1);
+        let file = groups[0]["file"].as_str().unwrap();
+        assert_eq!(
+            groups[0]["sha256"].as_str().unwrap(),
+            xano_codegen::source::sha256_hex(&std::fs::read(specs.join(file)).unwrap())
+        );
+        let generated = run(&fake, dir.path(), &["generate"], &[]).await;
+        assert_eq!(generated.code, Some(0), "{}", generated.stderr);
+        let code = std::fs::read_to_string(dir.path().join("src/xano.rs")).unwrap();
+        for module in ["pub mod authentication", "pub mod books", "pub mod admin"] {
+            assert!(code.contains(module), "{module} missing");
+        }
+        assert!(code.contains("\"api:bookstore1\""));
+        let check = run(&fake, dir.path(), &["fetch", "--check"], env).await;
+        assert_eq!(check.code, Some(0), "{}", check.stderr);
+    }
+    assert_eq!(
+        fake.count("/api:meta/workspace/1/openapi"),
+        2,
+        "fetch and its check"
+    );
+    assert_eq!(fake.count("/apispec:workspace:1"), 2);
+}

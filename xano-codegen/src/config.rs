@@ -72,6 +72,10 @@ pub struct XanoSection {
     /// [`crate::Settings::with_fake`]).
     #[serde(default)]
     pub fake: bool,
+    /// `fetch` takes the workspace's combined spec (one file, every group)
+    /// instead of one spec per group.
+    #[serde(default)]
+    pub combined: bool,
 }
 
 impl XanoSection {

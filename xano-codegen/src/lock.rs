@@ -22,6 +22,10 @@ pub struct Lock {
     /// The branch (`None`: live).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// Whether the specs are the workspace's combined spec (one file holding
+    /// every group) rather than one per group.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub combined: bool,
     /// One entry per API group, sorted by file name.
     #[serde(default, rename = "group")]
     pub groups: Vec<LockedGroup>,
@@ -43,6 +47,34 @@ pub struct LockedGroup {
     /// Read from the public `apispec:` URL without a token (its docs are public).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub public: bool,
+    /// Endpoints left out: the group's spec could not be had or read whole, so
+    /// it was put together endpoint by endpoint, and these could not be.
+    #[serde(default, rename = "left_out", skip_serializing_if = "Vec::is_empty")]
+    pub left_out: Vec<LeftOut>,
+}
+
+/// An endpoint a fetch left out of its group, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeftOut {
+    /// The method (`GET`).
+    pub method: String,
+    /// The path under the group (`/auth/login`).
+    pub path: String,
+    /// Why it was left out.
+    pub reason: String,
+    /// The JSON pointer of what could not be read, in the endpoint's spec.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+}
+
+impl std::fmt::Display for LeftOut {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.method, self.path, self.reason)?;
+        if let Some(pointer) = &self.pointer {
+            write!(f, " (at {pointer})")?;
+        }
+        Ok(())
+    }
 }
 
 impl Lock {
@@ -103,6 +135,7 @@ mod tests {
             workspace_id: 2,
             workspace: "Main".into(),
             branch: Some("dev".into()),
+            combined: false,
             groups: vec![LockedGroup {
                 id: 5,
                 name: "🚀 Public API".into(),
@@ -110,6 +143,12 @@ mod tests {
                 file: file_name("🚀 Public API", "Ab-1"),
                 sha256: "00".into(),
                 public: false,
+                left_out: vec![LeftOut {
+                    method: "GET".into(),
+                    path: "/broken".into(),
+                    reason: "HTTP 500".into(),
+                    pointer: None,
+                }],
             }],
         };
         assert_eq!(lock.groups[0].file, "public_api.json");

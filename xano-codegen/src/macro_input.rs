@@ -288,7 +288,12 @@ impl MacroInput {
         // The CLI and build.rs leave an unreadable operation out and warn; a
         // macro cannot warn, and leaving it out silently would be worse than
         // failing.
-        for (origin, group) in generation.notes().iter().map(|(o, _)| o).zip(&generation.groups) {
+        for (origin, group) in generation
+            .notes()
+            .iter()
+            .map(|(o, _)| o)
+            .zip(&generation.groups)
+        {
             if let Some(skipped) = group.skipped.first() {
                 let span = self
                     .specs

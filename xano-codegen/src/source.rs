@@ -111,10 +111,14 @@ impl RawSpec {
             pointer: String::new(),
             message: err.to_string(),
         })?;
-        Self::from_bytes_within(origin, &bytes, Limits {
-            max_bytes: usize::MAX,
-            max_depth: usize::MAX,
-        })
+        Self::from_bytes_within(
+            origin,
+            &bytes,
+            Limits {
+                max_bytes: usize::MAX,
+                max_depth: usize::MAX,
+            },
+        )
     }
 
     /// Reads and parses a spec file within the default [`Limits`].

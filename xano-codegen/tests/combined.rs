@@ -145,8 +145,8 @@ fn a_hand_consolidated_spec_keeps_groups_apart() {
                 "responses": {"200": {"description": "Success!"}}}}
         }
     });
-    let generation = xano_codegen::generate(vec![raw("hand.json", &spec)], &Settings::default())
-        .unwrap();
+    let generation =
+        xano_codegen::generate(vec![raw("hand.json", &spec)], &Settings::default()).unwrap();
     let code = generation.to_file_source(Formatting::Builtin).unwrap();
     for expected in [
         "pub mod members {",
@@ -165,9 +165,7 @@ fn a_hand_consolidated_spec_keeps_groups_apart() {
 /// group without a tag of its own is named for its canonical.
 #[test]
 fn per_path_servers_name_the_group() {
-    let op = |tag: &str| {
-        json!({"get": {"tags": [tag], "responses": {"200": {"description": "Success!"}}}})
-    };
+    let op = |tag: &str| json!({"get": {"tags": [tag], "responses": {"200": {"description": "Success!"}}}});
     let mut first = op("auth");
     first["servers"] = json!([{"url": format!("{ORIGIN}/api:one")}]);
     let mut second = op("auth");

@@ -87,6 +87,18 @@ impl<'de> Deserialize<'de> for Key<'de> {
     }
 }
 
+/// Reads an optional input that may be null: absent is `None` (with
+/// `#[serde(default)]`), `null` is `Some(None)`, a value `Some(Some(v))`. Plain
+/// serde reads `null` into an `Option<Option<T>>` as `None`, losing the
+/// difference. For generated code (`deserialize_with`).
+pub fn deserialize_nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -213,14 +225,3 @@ mod tests {
     }
 }
 
-/// Reads an optional input that may be null: absent is `None` (with
-/// `#[serde(default)]`), `null` is `Some(None)`, a value `Some(Some(v))`. Plain
-/// serde reads `null` into an `Option<Option<T>>` as `None`, losing the
-/// difference. For generated code (`deserialize_with`).
-pub fn deserialize_nullable<'de, D, T>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: serde::Deserialize<'de>,
-{
-    <Option<T> as serde::Deserialize>::deserialize(deserializer).map(Some)
-}

@@ -1,10 +1,10 @@
 //! `xano-codegen fetch`: every chosen API group's spec plus `xano.lock`, fetched in
 //! full before anything is written, then written file by file atomically.
 
-use crate::remote::meta::{ApiGroupInfo, MetaClient};
+use crate::remote::meta::{ApiGroupInfo, ApiInfo, MetaClient};
 use secrecy::SecretString;
 use std::path::Path;
-use xano_codegen::lock::{LOCK_FILE, Lock, LockedGroup, file_name};
+use xano_codegen::lock::{LOCK_FILE, LeftOut, Lock, LockedGroup, file_name};
 use xano_codegen::source::sha256_hex;
 use xano_codegen::write_atomic;
 use xano_codegen::{Error, Result};
@@ -22,6 +22,9 @@ pub struct FetchPlan {
     pub groups: Vec<String>,
     /// The token of private Swagger docs (public mode).
     pub swagger_token: Option<SecretString>,
+    /// Fetch the workspace's combined spec (one file, every group) instead of
+    /// one spec per group.
+    pub combined: bool,
 }
 
 /// The fetched specs, not yet written.
@@ -42,6 +45,9 @@ pub async fn fetch(
     plan: &FetchPlan,
     mut progress: impl FnMut(&str, usize, usize),
 ) -> Result<Fetched> {
+    if plan.combined {
+        return fetch_combined(client, plan).await;
+    }
     let (workspace_id, workspace_name, groups) = if client.has_token() {
         let workspace = plan.workspace.as_deref().ok_or_else(|| Error::Config {
             file: "--workspace".into(),
@@ -78,10 +84,24 @@ pub async fn fetch(
     let mut files = std::collections::HashSet::new();
     for (index, group) in groups.iter().enumerate() {
         progress(&group.name, index, groups.len());
+        let mut left_out = Vec::new();
         let bytes = if client.has_token() {
-            client
+            let whole = client
                 .group_openapi(&plan.origin, workspace_id, group)
-                .await?
+                .await
+                .and_then(|bytes| readable(&group.name, &bytes).map(|()| bytes));
+            match whole {
+                Ok(bytes) => bytes,
+                // One bad endpoint breaks a whole group's spec in Xano: put the
+                // group together endpoint by endpoint, keeping every one that reads.
+                Err(err) if recoverable(&err) => {
+                    let (bytes, missing) =
+                        by_endpoint(client, &plan.origin, workspace_id, group, &err).await?;
+                    left_out = missing;
+                    bytes
+                }
+                Err(err) => return Err(err),
+            }
         } else {
             client
                 .public_spec(
@@ -116,6 +136,7 @@ pub async fn fetch(
             file: file.clone(),
             sha256: sha256_hex(&bytes),
             public: !client.has_token() && plan.swagger_token.is_none(),
+            left_out,
         });
         specs.push((file, bytes));
     }
@@ -126,10 +147,203 @@ pub async fn fetch(
             workspace_id,
             workspace: workspace_name,
             branch: plan.branch.clone(),
+            combined: false,
             groups: locked,
         },
         specs,
     })
+}
+
+/// The workspace's combined spec: with a Meta token from
+/// `GET /workspace/{id}/openapi` (of the branch), else from the public
+/// `apispec:workspace:<id>` URL.
+async fn fetch_combined(client: &MetaClient, plan: &FetchPlan) -> Result<Fetched> {
+    let workspace = plan.workspace.as_deref().ok_or_else(|| Error::Config {
+        file: "--workspace".into(),
+        message: "which workspace? pass --workspace <id|name> (without a token: the id or canonical in its apispec:workspace:<id> URL)".into(),
+    })?;
+    let (id, name, bytes, public) = if client.has_token() {
+        let found = client.resolve_workspace(&plan.origin, workspace).await?;
+        let bytes = client
+            .workspace_openapi(&plan.origin, found.id, plan.branch.as_deref())
+            .await?;
+        (found.id, found.name, bytes, false)
+    } else {
+        let bytes = client
+            .public_workspace_spec(&plan.origin, workspace, plan.swagger_token.as_ref())
+            .await?;
+        let id = workspace.parse().unwrap_or(0);
+        (
+            id,
+            workspace.to_owned(),
+            bytes,
+            plan.swagger_token.is_none(),
+        )
+    };
+    readable(&name, &bytes)?;
+    let file = file_name(&name, "workspace");
+    Ok(Fetched {
+        lock: Lock {
+            version: 1,
+            origin: plan.origin.clone(),
+            workspace_id: id,
+            workspace: name.clone(),
+            branch: plan.branch.clone(),
+            combined: true,
+            groups: vec![LockedGroup {
+                id,
+                name,
+                canonical: format!("workspace:{workspace}"),
+                file: file.clone(),
+                sha256: sha256_hex(&bytes),
+                public,
+                left_out: Vec::new(),
+            }],
+        },
+        specs: vec![(file, bytes)],
+    })
+}
+
+/// Whether `bytes` is a spec the generator reads whole: every operation of it.
+fn readable(name: &str, bytes: &[u8]) -> Result<()> {
+    let raw = xano_codegen::RawSpec::from_bytes(name, bytes)?;
+    let generation = xano_codegen::generate(vec![raw], &xano_codegen::Settings::default())?;
+    match generation.groups.iter().find_map(|g| g.skipped.first()) {
+        None => Ok(()),
+        Some(skipped) => Err(Error::Spec {
+            file: name.to_owned(),
+            pointer: skipped.pointer.clone(),
+            message: format!(
+                "`{} {}` cannot be read: {}",
+                skipped.method.as_str(),
+                skipped.path,
+                skipped.reason
+            ),
+        }),
+    }
+}
+
+/// Whether fetching the group endpoint by endpoint may get what the group's
+/// spec did not: Xano failed to build it (a 5xx, a 400, a 404), it came back
+/// cut off, or part of it cannot be read. Not for a refused token, a missing
+/// scope, a rate limit that did not clear, or a network that is down: those
+/// would fail the same way for every endpoint.
+fn recoverable(err: &Error) -> bool {
+    match err {
+        Error::Fetch { message, .. } => {
+            message.starts_with("HTTP 5")
+                || message.starts_with("HTTP 400")
+                || message.starts_with("HTTP 404")
+                || message.contains("not valid JSON")
+                || message.contains("cut off")
+        }
+        Error::Json { .. }
+        | Error::Spec { .. }
+        | Error::Unsupported { .. }
+        | Error::Yaml { .. } => true,
+        _ => false,
+    }
+}
+
+/// The group put together from its endpoints' own specs, and the endpoints
+/// that could not be had or read. Fails with `why` (the group's own failure)
+/// when no endpoint can be had at all.
+async fn by_endpoint(
+    client: &MetaClient,
+    origin: &str,
+    workspace: u64,
+    group: &ApiGroupInfo,
+    why: &Error,
+) -> Result<(Vec<u8>, Vec<LeftOut>)> {
+    let Ok(apis) = client.group_apis(origin, workspace, group).await else {
+        return Err(clone_error(why));
+    };
+    let mut merged: Option<serde_json::Value> = None;
+    let mut left_out = Vec::new();
+    for api in &apis {
+        let path = format!("/{}", api.name.trim_start_matches('/'));
+        let outcome = client
+            .api_openapi(origin, workspace, group, api)
+            .await
+            .and_then(|bytes| readable(&format!("{} {path}", api.verb), &bytes).map(|()| bytes));
+        match outcome {
+            Ok(bytes) => {
+                let spec: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+                merge(&mut merged, spec);
+            }
+            Err(err) => left_out.push(left_out_entry(api, &path, &err)),
+        }
+    }
+    let Some(merged) = merged else {
+        return Err(clone_error(why));
+    };
+    let mut bytes = serde_json::to_vec_pretty(&merged).unwrap_or_default();
+    bytes.push(b'\n');
+    Ok((bytes, left_out))
+}
+
+/// Adds one endpoint's spec to the group's: the first gives the document, the
+/// others their paths (method by method) and component entries.
+fn merge(merged: &mut Option<serde_json::Value>, spec: serde_json::Value) {
+    let Some(into) = merged else {
+        *merged = Some(spec);
+        return;
+    };
+    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
+        let target = into["paths"].as_object_mut().map(|paths| {
+            paths
+                .entry(path.clone())
+                .or_insert_with(|| serde_json::json!({}))
+        });
+        if let (Some(target), Some(item)) =
+            (target.and_then(|t| t.as_object_mut()), item.as_object())
+        {
+            for (key, value) in item {
+                target.entry(key.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+    for (kind, entries) in spec["components"].as_object().into_iter().flatten() {
+        if let Some(target) = into["components"][kind].as_object_mut() {
+            for (name, value) in entries.as_object().into_iter().flatten() {
+                target.entry(name.clone()).or_insert_with(|| value.clone());
+            }
+        }
+    }
+}
+
+fn left_out_entry(api: &ApiInfo, path: &str, err: &Error) -> LeftOut {
+    let (reason, pointer) = match err {
+        Error::Spec {
+            pointer, message, ..
+        }
+        | Error::Unsupported {
+            pointer, message, ..
+        } => (message.clone(), Some(pointer.clone())),
+        Error::Fetch { message, .. } => (message.clone(), None),
+        other => (other.to_string(), None),
+    };
+    LeftOut {
+        method: api.verb.clone(),
+        path: path.to_owned(),
+        reason,
+        pointer,
+    }
+}
+
+/// The group's own failure again (errors are not `Clone`: their I/O sources
+/// are not).
+fn clone_error(err: &Error) -> Error {
+    match err {
+        Error::Fetch { url, message } => Error::Fetch {
+            url: url.clone(),
+            message: message.clone(),
+        },
+        other => Error::Fetch {
+            url: String::new(),
+            message: other.to_string(),
+        },
+    }
 }
 
 fn choose(all: Vec<ApiGroupInfo>, wanted: &[String]) -> Result<Vec<ApiGroupInfo>> {
@@ -196,12 +410,20 @@ pub fn changes(dir: &Path, fetched: &Fetched) -> Result<Vec<String>> {
             .find(|g| g.canonical == group.canonical)
         {
             None => changes.push(format!("new group `{}` ({})", group.name, group.canonical)),
-            Some(old) if old.sha256 != group.sha256 => changes.push(format!(
-                "`{}` changed (sha256 {} → {})",
-                group.name,
-                &old.sha256[..12.min(old.sha256.len())],
-                &group.sha256[..12]
-            )),
+            Some(old) if old.sha256 != group.sha256 || old.left_out != group.left_out => {
+                changes.push(format!(
+                    "`{}` changed (sha256 {} → {})",
+                    group.name,
+                    &old.sha256[..12.min(old.sha256.len())],
+                    &group.sha256[..12.min(group.sha256.len())]
+                ));
+                for gone in old.left_out.iter().filter(|e| !group.left_out.contains(e)) {
+                    changes.push(format!("  `{} {}` reads again", gone.method, gone.path));
+                }
+                for new in group.left_out.iter().filter(|e| !old.left_out.contains(e)) {
+                    changes.push(format!("  left out: {new}"));
+                }
+            }
             Some(_) => {}
         }
     }

@@ -55,6 +55,19 @@ pub struct Workspace {
     pub name: String,
 }
 
+/// One endpoint of an API group, as the group's API list gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiInfo {
+    /// Its id in the group.
+    pub id: u64,
+    /// Its name: the path under the group, without the leading `/`
+    /// (`auth/login`).
+    pub name: String,
+    /// Its method (`GET`, `POST`, …).
+    #[serde(default)]
+    pub verb: String,
+}
+
 /// An API group.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiGroupInfo {
@@ -310,11 +323,95 @@ impl MetaClient {
             .await
     }
 
-    /// The OpenAPI spec of a whole workspace.
-    #[allow(dead_code, reason = "used by `fetch --combined`, which comes next")]
-    pub async fn workspace_openapi(&self, origin: &str, workspace: u64) -> Result<Vec<u8>> {
-        let url = format!("{}/api:meta/workspace/{workspace}/openapi", trim(origin));
-        self.get_spec(&url, &format!("workspace {workspace}")).await
+    /// The combined spec of a whole workspace (every group whose docs are on),
+    /// of `branch` (default: live).
+    pub async fn workspace_openapi(
+        &self,
+        origin: &str,
+        workspace: u64,
+        branch: Option<&str>,
+    ) -> Result<Vec<u8>> {
+        let mut url = format!("{}/api:meta/workspace/{workspace}/openapi", trim(origin));
+        if let Some(branch) = branch {
+            url.push_str(&format!("?branch={}", encode(branch)));
+        }
+        self.get_spec(&url, &format!("workspace {workspace}'s combined spec"))
+            .await
+    }
+
+    /// Every endpoint of an API group (all pages): what to fetch one by one when
+    /// the group's own spec cannot be had.
+    pub async fn group_apis(
+        &self,
+        origin: &str,
+        workspace: u64,
+        group: &ApiGroupInfo,
+    ) -> Result<Vec<ApiInfo>> {
+        let mut apis = Vec::new();
+        let mut page = 1;
+        for _ in 0..1000 {
+            let url = format!(
+                "{}/api:meta/workspace/{workspace}/apigroup/{}/api?page={page}&per_page=100",
+                trim(origin),
+                group.id
+            );
+            let what = format!("the endpoints of API group `{}`", group.name);
+            let list: ListShape<ApiInfo> = self.get_json(&url, &what).await?;
+            match list {
+                ListShape::Paged { items, next_page } => {
+                    apis.extend(items);
+                    match next_page {
+                        Some(next) if next > page => page = next,
+                        _ => break,
+                    }
+                }
+                ListShape::Bare(items) | ListShape::Named { workspaces: items } => {
+                    apis.extend(items);
+                    break;
+                }
+            }
+        }
+        Ok(apis)
+    }
+
+    /// The OpenAPI spec of one endpoint of a group.
+    pub async fn api_openapi(
+        &self,
+        origin: &str,
+        workspace: u64,
+        group: &ApiGroupInfo,
+        api: &ApiInfo,
+    ) -> Result<Vec<u8>> {
+        let url = format!(
+            "{}/api:meta/workspace/{workspace}/apigroup/{}/api/{}/openapi",
+            trim(origin),
+            group.id,
+            api.id
+        );
+        self.get_spec(&url, &format!("`{} /{}`", api.verb, api.name))
+            .await
+    }
+
+    /// A workspace's public combined spec: `https://<host>/apispec:workspace:<id>?type=json`
+    /// (with `&token=` for token-protected documentation). No Meta token needed.
+    pub async fn public_workspace_spec(
+        &self,
+        origin: &str,
+        workspace: &str,
+        swagger_token: Option<&SecretString>,
+    ) -> Result<Vec<u8>> {
+        let mut url = format!(
+            "{}/apispec:workspace:{}?type=json",
+            trim(origin),
+            encode(workspace)
+        );
+        if let Some(token) = swagger_token {
+            url.push_str("&token=");
+            url.push_str(&encode(token.expose_secret()));
+        }
+        let what = format!("workspace `{workspace}`'s combined spec");
+        let bytes = self.get_bytes(&url, &what, false).await?;
+        check_json(&url, &what, bytes)
     }
 
     /// A group's public spec: `https://<host>/apispec:<canonical>[:<branch>]?type=json`

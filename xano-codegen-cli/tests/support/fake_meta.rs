@@ -46,6 +46,12 @@ struct MetaState {
     truncate_admin: bool,
     failed_page_two_once: bool,
     rate_limited: HashMap<u64, bool>,
+    /// Whether the fourth group, `Broken`, exists.
+    broken_listed: bool,
+    /// Whether Xano cannot build its spec (500).
+    broken: bool,
+    /// Its endpoints whose own specs fail too (by path).
+    broken_endpoints: Vec<&'static str>,
     reference: Option<Arc<super::meta_reference::MetaReference>>,
     violations: Vec<String>,
 }
@@ -68,6 +74,67 @@ const GROUPS: [(u64, &str, &str); 3] = [
     (11, "Books", "bookstore1"),
     (12, "Admin", "admin1"),
 ];
+
+/// The group added by [`FakeMeta::break_a_group`].
+const BROKEN: (u64, &str, &str) = (13, "Broken", "broken1");
+
+/// The endpoints of the bookstore spec as the group's API list gives them:
+/// `(id, name, verb)`, the name being the path without its leading `/`.
+fn bookstore_apis() -> Vec<(u64, String, String)> {
+    let spec = spec("x", "x", "http://x", 0, None);
+    let mut apis = Vec::new();
+    for (path, item) in spec["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            let id = 1000 + apis.len() as u64;
+            apis.push((
+                id,
+                path.trim_start_matches('/').to_owned(),
+                method.to_uppercase(),
+            ));
+        }
+    }
+    apis
+}
+
+/// The bookstore spec with only `path` and `method`: one endpoint's own spec.
+fn endpoint_spec(origin: &str, name: &str, verb: &str) -> Value {
+    let mut spec = spec(BROKEN.1, BROKEN.2, origin, 0, None);
+    let path = format!("/{name}");
+    let item = spec["paths"][&path].clone();
+    let mut only = serde_json::Map::new();
+    only.insert(verb.to_lowercase(), item[verb.to_lowercase()].clone());
+    for (key, value) in item.as_object().unwrap() {
+        if !["get", "post", "put", "patch", "delete"].contains(&key.as_str()) {
+            only.insert(key.clone(), value.clone());
+        }
+    }
+    spec["paths"] = json!({ path: only });
+    spec
+}
+
+/// Every group in one document, as a workspace's combined spec: paths under
+/// `/api:<canonical>`, the instance origin as server, a tag per group.
+fn combined_spec(origin: &str, revisions: &HashMap<String, u32>) -> Value {
+    let mut paths = serde_json::Map::new();
+    let mut tags = Vec::new();
+    for (_, name, canonical) in GROUPS {
+        let revision = revisions.get(canonical).copied().unwrap_or(0);
+        let group = spec(name, canonical, origin, revision, None);
+        tags.push(json!({"name": name, "description": group["info"]["description"]}));
+        for (path, item) in group["paths"].as_object().unwrap() {
+            let mut item = item.clone();
+            for (_, operation) in item.as_object_mut().unwrap() {
+                if let Some(operation) = operation.as_object_mut() {
+                    operation.insert("tags".into(), json!([name]));
+                }
+            }
+            paths.insert(format!("/api:{canonical}{path}"), item);
+        }
+    }
+    json!({"openapi": "3.0.0", "info": {"title": "Bookstore", "version": "0.0.1"},
+           "servers": [{"url": origin}], "tags": tags, "paths": paths,
+           "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}}})
+}
 
 /// A branch's copies of the groups have ids of their own (the live ids plus this).
 const DEV_BRANCH_IDS: u64 = 100;
@@ -124,6 +191,23 @@ impl FakeMeta {
     /// Makes the Admin group's spec come back cut off.
     pub fn truncate_admin(&self, yes: bool) {
         self.state.lock().unwrap().truncate_admin = yes;
+    }
+
+    /// Adds the `Broken` group: its spec answers 500 (one bad input breaks a
+    /// group's Swagger in Xano); of its endpoints, `GET /books/count` answers
+    /// 500 too and `GET /search-books` has a `$ref` to nothing.
+    pub fn break_a_group(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.broken_listed = true;
+        state.broken = true;
+        state.broken_endpoints = vec!["books/count", "search-books"];
+    }
+
+    /// The broken group's spec is fixed in Xano: it answers whole.
+    pub fn fix_the_group(&self) {
+        let mut state = self.state.lock().unwrap();
+        state.broken = false;
+        state.broken_endpoints.clear();
     }
 
     /// How many requests had a path starting with `prefix`.
@@ -198,6 +282,10 @@ async fn handle(
     let mut s = state.lock().unwrap();
     s.requests.push(path.clone());
 
+    if path == "/apispec:workspace:1" {
+        let origin = s.origin_a.clone();
+        return json_response(200, combined_spec(&origin, &s.revisions));
+    }
     if let Some(rest) = path.strip_prefix("/apispec:") {
         let (canonical, branch) = match rest.split_once(':') {
             Some((c, b)) => (c, Some(b)),
@@ -265,6 +353,40 @@ async fn handle(
             route,
             json!([{"label": "v1", "live": true, "backup": false}, {"label": "dev", "live": false, "backup": false}]),
         ),
+        ["workspace", "1", "openapi"] => {
+            let origin = s.origin_a.clone();
+            json_response(200, combined_spec(&origin, &s.revisions))
+        }
+        ["workspace", "1", "apigroup", "13", "api"] if s.broken_listed => {
+            let items: Vec<Value> = bookstore_apis()
+                .into_iter()
+                .map(|(id, name, verb)| json!({"id": id, "name": name, "verb": verb, "tag": [], "input": [], "auth": {}}))
+                .collect();
+            s.answer(
+                route,
+                json!({"curPage": 1, "nextPage": null, "prevPage": null, "items": items}),
+            )
+        }
+        ["workspace", "1", "apigroup", "13", "api", id, "openapi"] => {
+            let Some((_, name, verb)) = bookstore_apis()
+                .into_iter()
+                .find(|(api, _, _)| api.to_string() == *id)
+            else {
+                return error(404, "ERROR_CODE_NOT_FOUND", "Not Found.");
+            };
+            if s.broken_endpoints.contains(&name.as_str()) {
+                if name == "books/count" {
+                    return error(500, "ERROR_FATAL", "Unable to locate var: input");
+                }
+                let origin = s.origin_a.clone();
+                let mut spec = endpoint_spec(&origin, &name, &verb);
+                spec["paths"][format!("/{name}")][verb.to_lowercase()]["responses"]["200"]["content"]["application/json"]["schema"] =
+                    json!({"$ref": "#/components/schemas/Nowhere"});
+                return json_response(200, spec);
+            }
+            let origin = s.origin_a.clone();
+            json_response(200, endpoint_spec(&origin, &name, &verb))
+        }
         ["workspace", "1", "apigroup"] => {
             let page: usize = query.get("page").and_then(|p| p.parse().ok()).unwrap_or(1);
             if page == 2 && !s.failed_page_two_once {
@@ -273,13 +395,19 @@ async fn handle(
             }
             let branch = query.get("branch").cloned().unwrap_or_default();
             let offset = if branch.is_empty() { 0 } else { DEV_BRANCH_IDS };
-            let items: Vec<Value> = GROUPS
+            let with_broken: Vec<(u64, &str, &str)> = GROUPS
+                .iter()
+                .copied()
+                .chain(s.broken_listed.then_some(BROKEN))
+                .collect();
+            let total = with_broken.len();
+            let items: Vec<Value> = with_broken
                 .iter()
                 .skip((page - 1) * 2)
                 .take(2)
                 .map(|(id, name, canonical)| json!({"id": id + offset, "name": name, "canonical": canonical, "branch": branch, "guid": "g", "tag": []}))
                 .collect();
-            let next = if page * 2 < GROUPS.len() {
+            let next = if page * 2 < total {
                 json!(page + 1)
             } else {
                 Value::Null
@@ -297,7 +425,10 @@ async fn handle(
             } else {
                 (id, None)
             };
-            let Some((_, name, canonical)) = GROUPS.iter().find(|g| g.0 == id) else {
+            if id == BROKEN.0 && s.broken {
+                return error(500, "ERROR_FATAL", "Unable to locate var: input");
+            }
+            let Some((_, name, canonical)) = GROUPS.iter().chain([&BROKEN]).find(|g| g.0 == id) else {
                 return error(404, "ERROR_CODE_NOT_FOUND", "Not Found.");
             };
             // Rate limited on the first call for the Books group.

@@ -496,11 +496,13 @@ fn input_links(def: &StructDef, body: BodyKind, media_type: Option<&str>) -> Vec
                 BodyKind::Bytes => link("bytes", &media_type),
                 _ => Link::call("json", std::slice::from_ref(&value)),
             }),
-            Location::Body if body == BodyKind::Form => links.push(if field.ty.is_nullable_input() {
-                link("nullable_form", &name)
-            } else {
-                link("form", &name)
-            }),
+            Location::Body if body == BodyKind::Form => {
+                links.push(if field.ty.is_nullable_input() {
+                    link("nullable_form", &name)
+                } else {
+                    link("form", &name)
+                })
+            }
             Location::Body if body == BodyKind::Multipart => {
                 if field.ty.holds_file() {
                     let part = if is_list(&field.ty) {

@@ -195,7 +195,9 @@ impl FakeRequest {
         match self.inputs.get(name) {
             None => Ok(None),
             Some(Value::Null) => Ok(Some(None)),
-            Some(Value::String(text)) if text == "null" && !matches!(self.body, FakeBody::Json(_)) => {
+            Some(Value::String(text))
+                if text == "null" && !matches!(self.body, FakeBody::Json(_)) =>
+            {
                 Ok(Some(None))
             }
             Some(value) => decode(name, Some(value.clone())).map(Some),
