@@ -88,6 +88,14 @@ pub(crate) struct MetaArgs {
     /// (~/.xano/credentials.yaml, XANO_CONFIG, XANO_PROFILE). Never printed.
     #[arg(long, hide_env_values = true)]
     pub(crate) token: Option<String>,
+    /// A legacy Developer API key, for accounts without a Metadata API token.
+    /// Default: XANO_DEVELOPER_KEY. Never printed. A Meta API token wins when
+    /// both are given.
+    #[arg(long, env = "XANO_DEVELOPER_KEY", hide_env_values = true)]
+    pub(crate) developer_key: Option<String>,
+    /// The Developer API's master origin.
+    #[arg(long, env = "XANO_DEVELOPER_API", hide = true)]
+    pub(crate) developer_origin: Option<String>,
     /// Allow plain http:// to hosts other than localhost.
     #[arg(long)]
     pub(crate) allow_insecure: bool,

@@ -2,6 +2,7 @@
 //! `xano.toml`, then the Xano CLI profile.
 
 use crate::args::{FetchArgs, ListArgs, MetaArgs};
+use crate::remote::developer::DeveloperApi;
 use crate::remote::fetch::FetchPlan;
 use crate::remote::meta::{MetaClient, MetaOptions, RetryHook};
 use crate::{current_dir, print};
@@ -27,6 +28,8 @@ pub(crate) fn block_on<F: std::future::Future<Output = Result<ExitCode, Error>>>
 /// CLI profile.
 struct MetaContext {
     client: MetaClient,
+    /// A Developer API key and master origin, used when there is no Meta token.
+    developer: Option<(secrecy::SecretString, Option<String>)>,
     instance: Option<String>,
     workspace: Option<String>,
     branch: Option<String>,
@@ -84,6 +87,10 @@ fn meta_context(
         .or_else(|| from_toml.and_then(|x| x.branch.clone()))
         .or_else(|| lock.and_then(|l| l.branch.clone()))
         .or(credentials.branch.clone());
+    let developer = args
+        .developer_key
+        .filter(|key| !key.trim().is_empty())
+        .map(|key| (secrecy::SecretString::from(key), args.developer_origin));
     let client = MetaClient::new(
         credentials.token,
         MetaOptions {
@@ -99,6 +106,7 @@ fn meta_context(
     )?;
     Ok(MetaContext {
         client,
+        developer,
         instance,
         workspace,
         branch,
@@ -111,63 +119,67 @@ pub(crate) async fn list(args: ListArgs) -> Result<ExitCode, Error> {
     let context = meta_context(args.meta, project()?, None)?;
     let client = &context.client;
     let (headers, rows, value): (Vec<&str>, Vec<Vec<String>>, serde_json::Value) =
-        match (&context.instance, &context.workspace) {
-            (None, _) => {
-                let instances = client.instances().await?;
-                let rows = instances
-                    .iter()
-                    .map(|i| {
-                        vec![
-                            i.name.clone(),
-                            i.display.clone().unwrap_or_default(),
-                            i.origin().unwrap_or_default(),
-                        ]
-                    })
-                    .collect();
-                (
-                    vec!["NAME", "DISPLAY", "ORIGIN"],
-                    rows,
-                    serde_json::to_value(&instances).unwrap_or_default(),
-                )
-            }
-            (Some(instance), None) => {
-                let origin = client.resolve_instance(instance).await?;
-                let workspaces = client.workspaces(&origin).await?;
-                let rows = workspaces
-                    .iter()
-                    .map(|w| vec![w.id.to_string(), w.name.clone()])
-                    .collect();
-                (
-                    vec!["ID", "NAME"],
-                    rows,
-                    serde_json::to_value(&workspaces).unwrap_or_default(),
-                )
-            }
-            (Some(instance), Some(workspace)) => {
-                let origin = client.resolve_instance(instance).await?;
-                let workspace = client.resolve_workspace(&origin, workspace).await?;
-                let groups = client
-                    .api_groups(&origin, workspace.id, context.branch.as_deref())
-                    .await?;
-                let rows = groups
-                    .iter()
-                    .map(|g| {
-                        vec![
-                            g.name.clone(),
-                            g.canonical.clone(),
-                            g.id.to_string(),
-                            g.branch
-                                .clone()
-                                .filter(|b| !b.is_empty())
-                                .unwrap_or_else(|| "live".into()),
-                        ]
-                    })
-                    .collect();
-                (
-                    vec!["NAME", "CANONICAL", "ID", "BRANCH"],
-                    rows,
-                    serde_json::to_value(&groups).unwrap_or_default(),
-                )
+        if let Some(developer) = developer_api(&context) {
+            list_developer(&developer, &context).await?
+        } else {
+            match (&context.instance, &context.workspace) {
+                (None, _) => {
+                    let instances = client.instances().await?;
+                    let rows = instances
+                        .iter()
+                        .map(|i| {
+                            vec![
+                                i.name.clone(),
+                                i.display.clone().unwrap_or_default(),
+                                i.origin().unwrap_or_default(),
+                            ]
+                        })
+                        .collect();
+                    (
+                        vec!["NAME", "DISPLAY", "ORIGIN"],
+                        rows,
+                        serde_json::to_value(&instances).unwrap_or_default(),
+                    )
+                }
+                (Some(instance), None) => {
+                    let origin = client.resolve_instance(instance).await?;
+                    let workspaces = client.workspaces(&origin).await?;
+                    let rows = workspaces
+                        .iter()
+                        .map(|w| vec![w.id.to_string(), w.name.clone()])
+                        .collect();
+                    (
+                        vec!["ID", "NAME"],
+                        rows,
+                        serde_json::to_value(&workspaces).unwrap_or_default(),
+                    )
+                }
+                (Some(instance), Some(workspace)) => {
+                    let origin = client.resolve_instance(instance).await?;
+                    let workspace = client.resolve_workspace(&origin, workspace).await?;
+                    let groups = client
+                        .api_groups(&origin, workspace.id, context.branch.as_deref())
+                        .await?;
+                    let rows = groups
+                        .iter()
+                        .map(|g| {
+                            vec![
+                                g.name.clone(),
+                                g.canonical.clone(),
+                                g.id.to_string(),
+                                g.branch
+                                    .clone()
+                                    .filter(|b| !b.is_empty())
+                                    .unwrap_or_else(|| "live".into()),
+                            ]
+                        })
+                        .collect();
+                    (
+                        vec!["NAME", "CANONICAL", "ID", "BRANCH"],
+                        rows,
+                        serde_json::to_value(&groups).unwrap_or_default(),
+                    )
+                }
             }
         };
     let mut out = String::new();
@@ -200,6 +212,73 @@ pub(crate) async fn list(args: ListArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The Developer API, when there is a Developer API key and no Meta token (the
+/// Metadata API wins when both are given).
+fn developer_api(context: &MetaContext) -> Option<DeveloperApi<'_>> {
+    if context.client.has_token() {
+        return None;
+    }
+    let (key, origin) = context.developer.clone()?;
+    Some(DeveloperApi::new(&context.client, key, origin))
+}
+
+type Table = (Vec<&'static str>, Vec<Vec<String>>, serde_json::Value);
+
+/// `list` through the Developer API: instances, an instance's workspaces, a
+/// workspace's groups.
+async fn list_developer(
+    developer: &DeveloperApi<'_>,
+    context: &MetaContext,
+) -> Result<Table, Error> {
+    let Some(instance) = &context.instance else {
+        let instances = developer.instances().await?;
+        let rows = instances
+            .iter()
+            .map(|i| {
+                vec![
+                    i.name.clone(),
+                    i.display.clone().unwrap_or_default(),
+                    i.host.clone().unwrap_or_default(),
+                ]
+            })
+            .collect();
+        let value = serde_json::to_value(&instances).unwrap_or_default();
+        return Ok((vec!["NAME", "DISPLAY", "HOST"], rows, value));
+    };
+    let found = developer.instance(instance).await?;
+    let session = developer.sign_in(&found).await?;
+    let workspaces = developer.workspaces(&session).await?;
+    let Some(wanted) = &context.workspace else {
+        let rows = workspaces
+            .iter()
+            .map(|w| vec![w.id.to_string(), w.name.clone()])
+            .collect();
+        let value = serde_json::to_value(&workspaces).unwrap_or_default();
+        return Ok((vec!["ID", "NAME"], rows, value));
+    };
+    let workspace = workspaces
+        .iter()
+        .find(|w| w.id.to_string() == *wanted || w.name.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| Error::Config {
+            file: "--workspace".into(),
+            message: format!("no workspace `{wanted}` in instance `{}`", found.name),
+        })?;
+    let rows = workspace
+        .apigroups
+        .iter()
+        .map(|g| {
+            vec![
+                g.name.clone(),
+                g.canonical(),
+                g.id.to_string(),
+                g.api.clone(),
+            ]
+        })
+        .collect();
+    let value = serde_json::to_value(&workspace.apigroups).unwrap_or_default();
+    Ok((vec!["NAME", "CANONICAL", "ID", "API"], rows, value))
+}
+
 pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
     let project = project()?;
     let dir = match (args.out, &project) {
@@ -217,7 +296,12 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
             dir.join(xano_codegen::lock::LOCK_FILE).display()
         ),
     })?;
-    let origin = context.client.resolve_instance(&instance).await?;
+    let developer = developer_api(&context);
+    let origin = match &developer {
+        // The Developer API names its instances itself.
+        Some(_) => String::new(),
+        None => context.client.resolve_instance(&instance).await?,
+    };
     let groups = if !args.groups.is_empty() {
         args.groups
     } else if let Some(project) = &context.project {
@@ -249,12 +333,17 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         indicatif::ProgressStyle::with_template("{spinner} fetching {pos}/{len} {msg}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    let fetched = crate::remote::fetch::fetch(&context.client, &plan, |name, index, total| {
+    let progress = |name: &str, index: usize, total: usize| {
         bar.set_length(total as u64);
         bar.set_position(index as u64);
         bar.set_message(name.to_owned());
-    })
-    .await;
+    };
+    let fetched = match &developer {
+        Some(developer) => {
+            crate::remote::fetch::fetch_developer(developer, &plan, &instance, progress).await
+        }
+        None => crate::remote::fetch::fetch(&context.client, &plan, progress).await,
+    };
     bar.finish_and_clear();
     let fetched = fetched?;
 

@@ -22,6 +22,8 @@ async fn run(fake: &FakeMeta, dir: &Path, args: &[&str], env: &[(&str, &str)]) -
     cmd.env("XANO_META_ORIGIN", &fake.origin_a)
         .env("HOME", dir)
         .env_remove("XANO_META_TOKEN")
+        .env_remove("XANO_DEVELOPER_KEY")
+        .env_remove("XANO_DEVELOPER_API")
         .env_remove("XANO_CONFIG")
         .env_remove("XANO_PROFILE")
         .env("RUSTFMT", "/nonexistent");
@@ -628,4 +630,171 @@ async fn a_workspace_is_fetched_combined_either_way() {
         "fetch and its check"
     );
     assert_eq!(fake.count("/apispec:workspace:1"), 2);
+}
+
+const DEV_SECRETS: [&str; 3] = [
+    support::fake_meta::DEV_KEY,
+    support::fake_meta::INSTANCE_TOKEN,
+    support::fake_meta::TOKEN_URL_SECRET,
+];
+
+fn no_developer_secret(run: &Run) {
+    for secret in DEV_SECRETS {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "`{secret}` was printed:\n{}\n{}",
+            run.stdout,
+            run.stderr
+        );
+    }
+}
+
+/// An account with only a Developer API key: the documented flow (instances,
+/// an instance's `tokenUrl`, its workspaces and groups, each group's spec from
+/// its `swaggerspec` URL) for `list` and `fetch`, with two instances, a custom
+/// domain and two groups on two hosts; no secret in any output or file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_developer_api_key_lists_and_fetches() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let key = support::fake_meta::DEV_KEY;
+    let env = [
+        ("XANO_DEVELOPER_KEY", key),
+        ("XANO_DEVELOPER_API", fake.origin_a.as_str()),
+    ];
+    let instances = run(&fake, dir.path(), &["list"], &env).await;
+    assert_eq!(instances.code, Some(0), "{}", instances.stderr);
+    assert!(instances.stdout.contains("x-main") && instances.stdout.contains("x-other"));
+    no_developer_secret(&instances);
+
+    let workspaces = run(&fake, dir.path(), &["list", "--instance", "x-main"], &env).await;
+    assert_eq!(workspaces.code, Some(0), "{}", workspaces.stderr);
+    assert!(
+        workspaces.stdout.contains("Bookstore"),
+        "{}",
+        workspaces.stdout
+    );
+    let groups = run(
+        &fake,
+        dir.path(),
+        &[
+            "list",
+            "--instance",
+            "x-main",
+            "--workspace",
+            "Bookstore",
+            "--json",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(groups.code, Some(0), "{}", groups.stderr);
+    assert!(groups.stdout.contains("bookstore1"), "{}", groups.stdout);
+    no_developer_secret(&groups);
+
+    let fetched = run(
+        &fake,
+        dir.path(),
+        &[
+            "fetch",
+            "--instance",
+            "1",
+            "--workspace",
+            "1",
+            "-o",
+            "specs",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(fetched.code, Some(0), "{}", fetched.stderr);
+    no_developer_secret(&fetched);
+    let specs = dir.path().join("specs");
+    for file in ["authentication.json", "books.json", "xano.lock"] {
+        assert!(specs.join(file).exists(), "{file}: {}", fetched.stderr);
+    }
+    let lock_text = std::fs::read_to_string(specs.join("xano.lock")).unwrap();
+    for secret in DEV_SECRETS {
+        assert!(!lock_text.contains(secret), "{lock_text}");
+    }
+    let lock: toml::Value = toml::from_str(&lock_text).unwrap();
+    assert_eq!(lock["api"].as_str(), Some("developer"));
+    assert_eq!(
+        lock["origin"].as_str(),
+        Some("https://books.example.com"),
+        "the custom domain"
+    );
+    // Two groups on two hosts.
+    assert_eq!(fake.count("/apispec:auth1"), 1);
+    assert_eq!(fake.count("/apispec:bookstore1"), 1);
+    // No Metadata API call was made.
+    assert_eq!(fake.count("/api:meta/"), 0);
+}
+
+/// Each key where the other belongs gets a message saying which key the
+/// command needs; with both, the Metadata API wins.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_wrong_key_says_which_key_is_needed() {
+    let fake = FakeMeta::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let wrong = run(
+        &fake,
+        dir.path(),
+        &["list"],
+        &[
+            ("XANO_DEVELOPER_KEY", "not-the-key"),
+            ("XANO_DEVELOPER_API", fake.origin_a.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(wrong.code, Some(2), "{}", wrong.stderr);
+    assert!(
+        wrong.stderr.contains(
+            "the Developer API key is invalid or revoked; a Metadata API token goes in --token"
+        ),
+        "{}",
+        wrong.stderr
+    );
+    assert!(!wrong.stderr.contains("not-the-key"), "{}", wrong.stderr);
+
+    let developer_key_as_meta = run(
+        &fake,
+        dir.path(),
+        &["list"],
+        &[("XANO_META_TOKEN", support::fake_meta::DEV_KEY)],
+    )
+    .await;
+    assert_eq!(
+        developer_key_as_meta.code,
+        Some(2),
+        "{}",
+        developer_key_as_meta.stderr
+    );
+    assert!(
+        developer_key_as_meta
+            .stderr
+            .contains("a Developer API key goes in --developer-key"),
+        "{}",
+        developer_key_as_meta.stderr
+    );
+    no_developer_secret(&developer_key_as_meta);
+
+    let developer_calls = fake.count("/api:developer/");
+    let both = run(
+        &fake,
+        dir.path(),
+        &["list"],
+        &[
+            ("XANO_META_TOKEN", TOKEN),
+            ("XANO_DEVELOPER_KEY", support::fake_meta::DEV_KEY),
+            ("XANO_DEVELOPER_API", fake.origin_a.as_str()),
+        ],
+    )
+    .await;
+    assert_eq!(both.code, Some(0), "{}", both.stderr);
+    assert_eq!(
+        fake.count("/api:developer/"),
+        developer_calls,
+        "the Metadata API wins"
+    );
 }

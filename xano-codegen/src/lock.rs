@@ -22,6 +22,11 @@ pub struct Lock {
     /// The branch (`None`: live).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub branch: Option<String>,
+    /// Which API the specs were fetched through: `metadata` (a Meta API
+    /// token), `developer` (a legacy Developer API key) or `public` (the
+    /// groups' public `apispec:` URLs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api: Option<String>,
     /// Whether the specs are the workspace's combined spec (one file holding
     /// every group) rather than one per group.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -135,6 +140,7 @@ mod tests {
             workspace_id: 2,
             workspace: "Main".into(),
             branch: Some("dev".into()),
+            api: Some("metadata".into()),
             combined: false,
             groups: vec![LockedGroup {
                 id: 5,

@@ -147,6 +147,14 @@ pub async fn fetch(
             workspace_id,
             workspace: workspace_name,
             branch: plan.branch.clone(),
+            api: Some(
+                if client.has_token() {
+                    "metadata"
+                } else {
+                    "public"
+                }
+                .into(),
+            ),
             combined: false,
             groups: locked,
         },
@@ -189,6 +197,14 @@ async fn fetch_combined(client: &MetaClient, plan: &FetchPlan) -> Result<Fetched
             workspace_id: id,
             workspace: name.clone(),
             branch: plan.branch.clone(),
+            api: Some(
+                if client.has_token() {
+                    "metadata"
+                } else {
+                    "public"
+                }
+                .into(),
+            ),
             combined: true,
             groups: vec![LockedGroup {
                 id,
@@ -438,4 +454,96 @@ pub fn changes(dir: &Path, fetched: &Fetched) -> Result<Vec<String>> {
         }
     }
     Ok(changes)
+}
+
+/// Fetches through the legacy Developer API: the instance named, the workspace
+/// named (by id or name), its groups (all, or those named), each group's spec
+/// from its `swaggerspec` URL, every one checked to read before anything is
+/// written; locked with `api = "developer"`.
+pub async fn fetch_developer(
+    developer: &crate::remote::developer::DeveloperApi<'_>,
+    plan: &FetchPlan,
+    instance: &str,
+    mut progress: impl FnMut(&str, usize, usize),
+) -> Result<Fetched> {
+    if plan.branch.is_some() || plan.combined {
+        return Err(Error::Config {
+            file: "--developer-key".into(),
+            message: "the Developer API has no branches and no combined spec: use a Metadata API token (--token) for those".into(),
+        });
+    }
+    let found = developer.instance(instance).await?;
+    let session = developer.sign_in(&found).await?;
+    let workspaces = developer.workspaces(&session).await?;
+    let wanted = plan.workspace.as_deref().ok_or_else(|| Error::Config {
+        file: "--workspace".into(),
+        message: "which workspace? pass --workspace <id|name> (`xano-codegen list --developer-key … --instance …` lists them)".into(),
+    })?;
+    let workspace = workspaces
+        .iter()
+        .find(|w| w.id.to_string() == wanted || w.name.eq_ignore_ascii_case(wanted))
+        .ok_or_else(|| Error::Config {
+            file: "--workspace".into(),
+            message: format!(
+                "no workspace `{wanted}` (found: {})",
+                workspaces
+                    .iter()
+                    .map(|w| format!("{} ({})", w.name, w.id))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        })?;
+    let as_meta: Vec<ApiGroupInfo> = workspace
+        .apigroups
+        .iter()
+        .map(|g| ApiGroupInfo {
+            id: g.id,
+            name: g.name.clone(),
+            canonical: g.canonical(),
+            branch: None,
+        })
+        .collect();
+    let chosen = choose(as_meta, &plan.groups)?;
+    let mut specs = Vec::with_capacity(chosen.len());
+    let mut locked = Vec::with_capacity(chosen.len());
+    let mut files = std::collections::HashSet::new();
+    for (index, group) in chosen.iter().enumerate() {
+        progress(&group.name, index, chosen.len());
+        let Some(listed) = workspace.apigroups.iter().find(|g| g.id == group.id) else {
+            continue;
+        };
+        let bytes = developer.spec(listed).await?;
+        readable(&group.name, &bytes)?;
+        let stem = file_name(&group.name, &group.canonical)
+            .trim_end_matches(".json")
+            .to_owned();
+        let file = std::iter::once(stem.clone())
+            .chain((2..).map(|n| format!("{stem}_{n}")))
+            .map(|stem| format!("{stem}.json"))
+            .find(|file| files.insert(file.clone()))
+            .unwrap_or_default();
+        locked.push(LockedGroup {
+            id: group.id,
+            name: group.name.clone(),
+            canonical: group.canonical.clone(),
+            file: file.clone(),
+            sha256: sha256_hex(&bytes),
+            public: false,
+            left_out: Vec::new(),
+        });
+        specs.push((file, bytes));
+    }
+    Ok(Fetched {
+        lock: Lock {
+            version: 1,
+            origin: session.origin.clone(),
+            workspace_id: workspace.id,
+            workspace: workspace.name.clone(),
+            branch: None,
+            api: Some("developer".into()),
+            combined: false,
+            groups: locked,
+        },
+        specs,
+    })
 }

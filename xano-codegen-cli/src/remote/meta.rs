@@ -481,24 +481,50 @@ impl MetaClient {
     /// 5xx and timeouts a bounded number of times.
     async fn get_bytes(&self, url: &str, what: &str, auth: bool) -> Result<Vec<u8>> {
         let shown = xano_codegen::source::redact_url(url);
+        if auth && self.token.is_none() {
+            return Err(Error::Fetch {
+                url: shown,
+                message: format!(
+                    "{what} needs a Meta API token: pass --token, set XANO_META_TOKEN, or sign in with the Xano CLI"
+                ),
+            });
+        }
+        let refused = format!(
+            " (the Meta API token from {} is invalid or expired; a Developer API key goes in --developer-key)",
+            self.options.token_source
+        );
+        let bearer = if auth { self.token.as_ref() } else { None };
+        self.fetch_bytes(url, &shown, what, bearer, &refused).await
+    }
+
+    /// GET `url` (named `shown` in every message: a URL whose query holds a
+    /// secret is never shown) with `bearer`, retrying 429 (honouring
+    /// `Retry-After`), 5xx and timeouts a bounded number of times; `refused`
+    /// is what a 401 means here.
+    pub(crate) async fn fetch_bytes(
+        &self,
+        url: &str,
+        shown: &str,
+        what: &str,
+        bearer: Option<&SecretString>,
+        refused: &str,
+    ) -> Result<Vec<u8>> {
         let fail = |message: String| Error::Fetch {
-            url: shown.clone(),
+            url: shown.to_owned(),
             message,
         };
-        let parsed = reqwest::Url::parse(url).map_err(|err| fail(err.to_string()))?;
+        let parsed = reqwest::Url::parse(url).map_err(|err| {
+            // reqwest's message can quote the URL: say only what kind of problem.
+            fail(format!("not a URL ({err})").replace(url, shown))
+        })?;
         if parsed.scheme() == "http" && !self.options.allow_insecure && !is_loopback(&parsed) {
             return Err(fail("refusing plain http:// to a non-loopback host (the token would travel in clear); use https:// or --allow-insecure".into()));
-        }
-        if auth && self.token.is_none() {
-            return Err(fail(format!(
-                "{what} needs a Meta API token: pass --token, set XANO_META_TOKEN, or sign in with the Xano CLI"
-            )));
         }
         let mut attempt = 0;
         loop {
             attempt += 1;
             let mut request = self.http.get(parsed.clone());
-            if auth && let Some(token) = &self.token {
+            if let Some(token) = bearer {
                 request = request.bearer_auth(token.expose_secret());
             }
             let outcome = request.send().await;
@@ -531,12 +557,8 @@ impl MetaClient {
                     if retryable && attempt < self.options.max_attempts {
                         (retry_after, format!("HTTP {status}"))
                     } else if !status.is_success() {
-                        let refused = format!(
-                            " (the Meta API token from {} is invalid or expired)",
-                            self.options.token_source
-                        );
                         let hint = match status.as_u16() {
-                            401 => refused.as_str(),
+                            401 => refused,
                             403 => {
                                 " (the token lacks a scope: Workspace API Groups: Read and Workspace Content: Read are needed)"
                             }

@@ -2,6 +2,7 @@
 //! and fetching a workspace's specs into `specs/` with their lock.
 
 pub(crate) mod credentials;
+pub(crate) mod developer;
 pub(crate) mod fetch;
 pub(crate) mod meta;
 pub(crate) mod url;

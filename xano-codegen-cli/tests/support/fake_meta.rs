@@ -16,6 +16,11 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 pub const TOKEN: &str = "meta-token-7f3a9c";
+/// The account's legacy Developer API key.
+pub const DEV_KEY: &str = "dev-key-51c0ffee";
+/// The secret in each instance's `tokenUrl` query, and the instance tokens it gives.
+pub const TOKEN_URL_SECRET: &str = "tokurl-secret-9a7";
+pub const INSTANCE_TOKEN: &str = "inst-token-4e2d";
 pub const SWAGGER_TOKEN: &str = "swag-1";
 
 pub struct FakeMeta {
@@ -282,6 +287,17 @@ async fn handle(
     let mut s = state.lock().unwrap();
     s.requests.push(path.clone());
 
+    if let Some(route) = path.strip_prefix("/api:developer/") {
+        return developer(&s, route, &query, request.headers(), is_b);
+    }
+    if path.starts_with("/apispec:") && query.get("type").map(String::as_str) != Some("json") {
+        // Without `type=json` Xano answers its docs page or YAML, not JSON.
+        return error(
+            400,
+            "ERROR_CODE_BAD_REQUEST",
+            "A spec is JSON only with type=json.",
+        );
+    }
     if path == "/apispec:workspace:1" {
         let origin = s.origin_a.clone();
         return json_response(200, combined_spec(&origin, &s.revisions));
@@ -452,6 +468,97 @@ async fn handle(
                     .into_response();
             }
             json_response(200, body)
+        }
+        _ => error(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request."),
+    }
+}
+
+/// Host and port of an origin (`http://127.0.0.1:4000` → `127.0.0.1:4000`).
+fn host_of(origin: &str) -> String {
+    origin
+        .split_once("://")
+        .map_or(origin, |(_, h)| h)
+        .to_owned()
+}
+
+/// The legacy Developer API, from the shapes its documentation gives: the
+/// master service's instance list (on instance A's origin, which tests name
+/// with `XANO_DEVELOPER_API`), each instance's `tokenUrl`, and an instance's
+/// workspaces with their groups, whose specs live on two hosts. Strict: a wrong
+/// key, token or `tokenUrl` secret is refused as Xano refuses it.
+fn developer(
+    s: &MetaState,
+    route: &str,
+    query: &HashMap<String, String>,
+    headers: &axum::http::HeaderMap,
+    is_b: bool,
+) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default()
+        .to_owned();
+    let segments: Vec<&str> = route.split('/').collect();
+    match segments.as_slice() {
+        ["instance"] if !is_b => {
+            if bearer != DEV_KEY {
+                return error(401, "ERROR_CODE_UNAUTHORIZED", "Invalid key.");
+            }
+            json_response(
+                200,
+                json!([
+                    {"id": 1, "name": "x-main", "display": "Main", "description": "",
+                     "host": host_of(&s.origin_a),
+                     "tokenUrl": format!("{}/api:developer/instance/1/token?secret={TOKEN_URL_SECRET}", s.origin_a)},
+                    {"id": 2, "name": "x-other", "display": "Other", "description": "",
+                     "host": host_of(&s.origin_b),
+                     "tokenUrl": format!("{}/api:developer/instance/2/token?secret={TOKEN_URL_SECRET}", s.origin_b)}
+                ]),
+            )
+        }
+        ["instance", id, "token"] => {
+            let expected = if is_b { "2" } else { "1" };
+            if bearer != DEV_KEY
+                || *id != expected
+                || query.get("secret").map(String::as_str) != Some(TOKEN_URL_SECRET)
+            {
+                return error(401, "ERROR_CODE_UNAUTHORIZED", "Invalid token URL.");
+            }
+            let own = if is_b { &s.origin_b } else { &s.origin_a };
+            // Instance A has a custom domain; B is reached by its host.
+            let origin = if is_b {
+                String::new()
+            } else {
+                "https://books.example.com".into()
+            };
+            json_response(
+                200,
+                json!({"authToken": INSTANCE_TOKEN, "api": format!("{own}/api:developer"),
+                       "swaggerspec": format!("{own}/apispec:developer"), "origin": origin}),
+            )
+        }
+        ["workspace"] => {
+            if bearer != INSTANCE_TOKEN {
+                return error(401, "ERROR_CODE_UNAUTHORIZED", "Invalid token.");
+            }
+            if is_b {
+                return json_response(
+                    200,
+                    json!([{"id": 3, "name": "Other WS", "description": "", "apigroups": []}]),
+                );
+            }
+            json_response(
+                200,
+                json!([{"id": 1, "name": "Bookstore", "description": "", "apigroups": [
+                    {"id": 10, "name": "Authentication", "description": "",
+                     "api": format!("{}/api:auth1", s.origin_a),
+                     "swaggerspec": format!("{}/apispec:auth1?token={SWAGGER_TOKEN}", s.origin_a)},
+                    {"id": 11, "name": "Books", "description": "",
+                     "api": format!("{}/api:bookstore1", s.origin_b),
+                     "swaggerspec": format!("{}/apispec:bookstore1", s.origin_b)}
+                ]}]),
+            )
         }
         _ => error(404, "ERROR_CODE_NOT_FOUND", "Unable to locate request."),
     }
