@@ -33,6 +33,39 @@ pub(crate) enum Command {
     /// With a Meta API token: the groups of `--workspace` (all, or those named by
     /// `--group`). Without one: the public `apispec:` URL of each `--group <canonical>`.
     Fetch(FetchArgs),
+    /// Report what changed between two versions of the specs, in the terms of
+    /// the generated Rust API: breaking for Rust callers, breaking on the wire,
+    /// additive.
+    ///
+    /// OLD and NEW are spec files, URLs or directories of specs (a directory with
+    /// `xano.lock` means its locked specs). With `--remote`, the specs of
+    /// `xano.lock` against what Xano serves now. Renames and replacements of
+    /// `xano.toml` are applied first.
+    Diff(DiffArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DiffArgs {
+    /// The old specs: a file, URL or directory.
+    #[arg(required_unless_present = "remote")]
+    pub(crate) old: Option<String>,
+    /// The new specs: a file, URL or directory.
+    #[arg(required_unless_present = "remote")]
+    pub(crate) new: Option<String>,
+    /// Compare the locked specs with what Xano serves now (as `fetch --check`
+    /// would fetch them).
+    #[arg(long, conflicts_with_all = ["old", "new"])]
+    pub(crate) remote: bool,
+    /// Output format.
+    #[arg(long, default_value = "text", value_parser = ["text", "json", "markdown", "sarif"])]
+    pub(crate) format: String,
+    /// Exit 1 when a change of this class or worse is found (`any`: any change).
+    #[arg(long, value_parser = ["breaking", "wire", "any"])]
+    pub(crate) fail_on: Option<String>,
+    #[command(flatten)]
+    pub(crate) meta: MetaArgs,
+    #[command(flatten)]
+    pub(crate) limits: LimitArgs,
 }
 
 #[derive(Debug, Args)]

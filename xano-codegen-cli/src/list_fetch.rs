@@ -279,15 +279,29 @@ async fn list_developer(
     Ok((vec!["NAME", "CANONICAL", "ID", "API"], rows, value))
 }
 
-pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
+/// What `fetch` fetched, where its lock is, and the lock it had.
+struct Fetch {
+    dir: PathBuf,
+    fetched: crate::remote::fetch::Fetched,
+}
+
+/// Fetches what `fetch` (and `diff --remote`) would, in memory.
+async fn fetch_now(
+    meta: MetaArgs,
+    groups: Vec<String>,
+    out: Option<PathBuf>,
+    combined: bool,
+    check: bool,
+    swagger_token: Option<String>,
+) -> Result<Fetch, Error> {
     let project = project()?;
-    let dir = match (args.out, &project) {
+    let dir = match (out, &project) {
         (Some(out), _) => out,
         (None, Some(project)) => project.specs_dir(),
         (None, None) => PathBuf::from("specs"),
     };
     let lock = xano_codegen::lock::Lock::read(&dir)?;
-    let context = meta_context(args.meta, project, lock.as_ref())?;
+    let context = meta_context(meta, project, lock.as_ref())?;
     let instance = context.instance.clone().ok_or_else(|| Error::Config {
         file: "--instance".into(),
         message: format!(
@@ -302,31 +316,29 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         Some(_) => String::new(),
         None => context.client.resolve_instance(&instance).await?,
     };
-    let groups = if !args.groups.is_empty() {
-        args.groups
+    let groups = if !groups.is_empty() {
+        groups
     } else if let Some(project) = &context.project {
         project.config.xano.groups.clone()
-    } else if args.check
-        && let Some(lock) = &lock
-    {
+    } else if check && let Some(lock) = &lock {
         // What was fetched is what is checked.
         lock.groups.iter().map(|g| g.canonical.clone()).collect()
     } else {
         Vec::new()
     };
-    let combined = args.combined
+    let combined = combined
         || context
             .project
             .as_ref()
             .is_some_and(|p| p.config.xano.combined)
-        || (args.check && lock.as_ref().is_some_and(|l| l.combined));
+        || (check && lock.as_ref().is_some_and(|l| l.combined));
     let plan = FetchPlan {
         combined,
         origin,
         workspace: context.workspace.clone(),
         branch: context.branch.clone(),
         groups,
-        swagger_token: args.swagger_token.map(secrecy::SecretString::from),
+        swagger_token: swagger_token.map(secrecy::SecretString::from),
     };
     let bar = indicatif::ProgressBar::new(0);
     bar.set_style(
@@ -345,7 +357,70 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         None => crate::remote::fetch::fetch(&context.client, &plan, progress).await,
     };
     bar.finish_and_clear();
-    let fetched = fetched?;
+    Ok(Fetch {
+        dir,
+        fetched: fetched?,
+    })
+}
+
+/// The locked specs in `dir` against `fetched`: the report `diff --remote`
+/// and `fetch --check` give.
+fn report_against_lock(
+    dir: &std::path::Path,
+    fetched: &crate::remote::fetch::Fetched,
+    settings: &xano_codegen::Settings,
+) -> Result<xano_codegen::diff::Report, Error> {
+    let old = match xano_codegen::lock::Lock::read(dir)? {
+        Some(lock) => lock
+            .files(dir)
+            .iter()
+            .filter(|file| file.exists())
+            .map(|file| xano_codegen::RawSpec::from_path(file))
+            .collect::<Result<Vec<_>, _>>()?,
+        None => Vec::new(),
+    };
+    let new = fetched
+        .specs
+        .iter()
+        .map(|(file, bytes)| xano_codegen::RawSpec::from_bytes(format!("{file} (remote)"), bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    xano_codegen::diff::diff(old, new, settings)
+}
+
+/// `diff --remote`: the lock's specs against what Xano serves now.
+pub(crate) async fn remote_report(
+    meta: MetaArgs,
+    settings: &xano_codegen::Settings,
+) -> Result<(String, String, xano_codegen::diff::Report), Error> {
+    let now = fetch_now(meta, Vec::new(), None, false, true, None).await?;
+    let report = report_against_lock(&now.dir, &now.fetched, settings)?;
+    Ok((now.dir.display().to_string(), "remote".to_owned(), report))
+}
+
+/// Runs a future that gives a value on a runtime of its own.
+pub(crate) fn block_on_value<T, F: std::future::Future<Output = Result<T, Error>>>(
+    future: F,
+) -> Result<T, Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Read {
+            path: PathBuf::from("<runtime>"),
+            source,
+        })?
+        .block_on(future)
+}
+
+pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
+    let Fetch { dir, fetched } = fetch_now(
+        args.meta,
+        args.groups,
+        args.out,
+        args.combined,
+        args.check,
+        args.swagger_token,
+    )
+    .await?;
 
     if args.check {
         let changes = crate::remote::fetch::changes(&dir, &fetched)?;
@@ -359,6 +434,20 @@ pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {
         }
         for change in &changes {
             eprintln!("changed: {change}");
+        }
+        // What the change means for the generated client, in words.
+        let settings = project()?
+            .map(|p| {
+                let mut settings = xano_codegen::Settings::default();
+                let mut section = p.config.xano.clone();
+                section.stream.clear();
+                section.apply_to(&mut settings);
+                settings
+            })
+            .unwrap_or_default();
+        match report_against_lock(&dir, &fetched, &settings) {
+            Ok(report) => eprint!("\n{}", xano_codegen::diff::to_text(&report)),
+            Err(err) => eprintln!("note: the change report could not be made: {err}"),
         }
         eprintln!("the remote specs changed: run `xano-codegen fetch` (then `generate`)");
         return Ok(ExitCode::from(1));

@@ -3,6 +3,7 @@
 
 mod args;
 mod audit;
+mod diff;
 mod generate;
 mod list_fetch;
 mod remote;
@@ -30,6 +31,7 @@ fn main() -> ExitCode {
         Command::Audit(args) => audit::audit(args),
         Command::List(args) => list_fetch::block_on(list_fetch::list(args)),
         Command::Fetch(args) => list_fetch::block_on(list_fetch::fetch(args)),
+        Command::Diff(args) => diff::diff(args),
     };
     match result {
         Ok(code) => code,

@@ -16,7 +16,9 @@ struct Run {
 async fn run(fake: &FakeMeta, dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::cargo_bin("xano-codegen").unwrap();
     cmd.current_dir(dir).args(args);
-    if matches!(args.first(), Some(&"list" | &"fetch")) {
+    if matches!(args.first(), Some(&"list" | &"fetch"))
+        || args.first() == Some(&"diff") && args.contains(&"--remote")
+    {
         cmd.args(["--retry-delay-ms", "10"]);
     }
     cmd.env("XANO_META_ORIGIN", &fake.origin_a)
@@ -181,6 +183,51 @@ async fn fetch_lock_check_and_generate_offline() {
     let drift = run(&fake, dir.path(), &["fetch", "--check"], WITH_TOKEN).await;
     assert_eq!(drift.code, Some(1), "{}", drift.stderr);
     assert!(drift.stderr.contains("`Books` changed"), "{}", drift.stderr);
+    // …and what the change means for the generated client.
+    assert!(
+        drift
+            .stderr
+            .contains("0 breaking, 0 on the wire, 1 additive"),
+        "{}",
+        drift.stderr
+    );
+    assert!(
+        drift
+            .stderr
+            .contains("[endpoint-added] Books: GET /revision1: new endpoint"),
+        "{}",
+        drift.stderr
+    );
+    assert!(
+        drift
+            .stderr
+            .contains("rust: fn books::Client::get_revision1"),
+        "{}",
+        drift.stderr
+    );
+    // The same report on its own: the lock's specs against what Xano serves.
+    let remote = run(
+        &fake,
+        dir.path(),
+        &[
+            "diff",
+            "--remote",
+            "--fail-on",
+            "any",
+            "--format",
+            "markdown",
+        ],
+        WITH_TOKEN,
+    )
+    .await;
+    assert_eq!(remote.code, Some(1), "{}", remote.stderr);
+    assert!(
+        remote
+            .stdout
+            .contains("| Books | `GET /revision1` | new endpoint"),
+        "{}",
+        remote.stdout
+    );
 
     // Without xano.toml the lock says which instance, workspace and groups.
     let toml = std::fs::read(dir.path().join("xano.toml")).unwrap();

@@ -38,6 +38,7 @@ mod builder;
 #[doc(hidden)]
 pub mod combined;
 pub mod config;
+pub mod diff;
 #[doc(hidden)]
 pub mod emit;
 mod error;

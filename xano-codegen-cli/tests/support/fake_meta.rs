@@ -254,6 +254,11 @@ fn spec(name: &str, canonical: &str, origin: &str, revision: u32, branch: Option
         branch.unwrap_or("live")
     ));
     spec["servers"] = json!([{"url": format!("{origin}/api:{canonical}")}]);
+    if revision > 0 {
+        // An edit in Xano: a new endpoint the change report can name.
+        spec["paths"][format!("/revision{revision}")] = json!({"get": {"security": [],
+            "responses": {"200": {"description": "Success!"}}}});
+    }
     spec
 }
 

@@ -1027,7 +1027,7 @@ fn enum_def(out: &mut Out, def: &TypeDef, e: &EnumDef, indent: usize) {
 }
 
 /// A type as generated code spells it.
-fn type_text(ty: &TypeRef, types: &TypeSpace) -> String {
+pub(crate) fn type_text(ty: &TypeRef, types: &TypeSpace) -> String {
     match ty {
         TypeRef::String => "String".into(),
         TypeRef::I64 => "i64".into(),
