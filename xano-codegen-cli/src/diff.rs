@@ -13,7 +13,7 @@ pub(crate) fn diff(args: DiffArgs) -> Result<ExitCode, Error> {
     let settings = project_settings()?;
     let limits = args.limits.limits();
     let (old_name, new_name, report) = if args.remote {
-        crate::list_fetch::block_on_value(crate::list_fetch::remote_report(args.meta, &settings))?
+        crate::list_fetch::block_on(crate::list_fetch::remote_report(args.meta, &settings))?
     } else {
         let old = args.old.clone().unwrap_or_default();
         let new = args.new.clone().unwrap_or_default();

@@ -11,9 +11,10 @@ use std::process::ExitCode;
 use xano_codegen::Error;
 use xano_codegen::config::Project;
 
-pub(crate) fn block_on<F: std::future::Future<Output = Result<ExitCode, Error>>>(
+/// Runs `future` on a runtime of its own.
+pub(crate) fn block_on<T, F: std::future::Future<Output = Result<T, Error>>>(
     future: F,
-) -> Result<ExitCode, Error> {
+) -> Result<T, Error> {
     tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -395,20 +396,6 @@ pub(crate) async fn remote_report(
     let now = fetch_now(meta, Vec::new(), None, false, true, None).await?;
     let report = report_against_lock(&now.dir, &now.fetched, settings)?;
     Ok((now.dir.display().to_string(), "remote".to_owned(), report))
-}
-
-/// Runs a future that gives a value on a runtime of its own.
-pub(crate) fn block_on_value<T, F: std::future::Future<Output = Result<T, Error>>>(
-    future: F,
-) -> Result<T, Error> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Read {
-            path: PathBuf::from("<runtime>"),
-            source,
-        })?
-        .block_on(future)
 }
 
 pub(crate) async fn fetch(args: FetchArgs) -> Result<ExitCode, Error> {

@@ -121,14 +121,7 @@ pub async fn fetch(
                 .and_then(|spec| spec["info"]["title"].as_str().map(str::to_owned))
                 .unwrap_or_else(|| group.name.clone())
         };
-        let stem = file_name(&name, &group.canonical)
-            .trim_end_matches(".json")
-            .to_owned();
-        let file = std::iter::once(stem.clone())
-            .chain((2..).map(|n| format!("{stem}_{n}")))
-            .map(|stem| format!("{stem}.json"))
-            .find(|file| files.insert(file.clone()))
-            .unwrap_or_default();
+        let file = unique_file(&mut files, &name, &group.canonical);
         locked.push(LockedGroup {
             id: group.id,
             name,
@@ -362,6 +355,22 @@ fn clone_error(err: &Error) -> Error {
     }
 }
 
+/// The group's spec file name, `_2`, `_3`… when another group already has it.
+fn unique_file(
+    taken: &mut std::collections::HashSet<String>,
+    name: &str,
+    canonical: &str,
+) -> String {
+    let stem = file_name(name, canonical)
+        .trim_end_matches(".json")
+        .to_owned();
+    std::iter::once(stem.clone())
+        .chain((2..).map(|n| format!("{stem}_{n}")))
+        .map(|stem| format!("{stem}.json"))
+        .find(|file| taken.insert(file.clone()))
+        .unwrap_or_default()
+}
+
 fn choose(all: Vec<ApiGroupInfo>, wanted: &[String]) -> Result<Vec<ApiGroupInfo>> {
     if wanted.is_empty() {
         return Ok(all);
@@ -514,14 +523,7 @@ pub async fn fetch_developer(
         };
         let bytes = developer.spec(listed).await?;
         readable(&group.name, &bytes)?;
-        let stem = file_name(&group.name, &group.canonical)
-            .trim_end_matches(".json")
-            .to_owned();
-        let file = std::iter::once(stem.clone())
-            .chain((2..).map(|n| format!("{stem}_{n}")))
-            .map(|stem| format!("{stem}.json"))
-            .find(|file| files.insert(file.clone()))
-            .unwrap_or_default();
+        let file = unique_file(&mut files, &group.name, &group.canonical);
         locked.push(LockedGroup {
             id: group.id,
             name: group.name.clone(),

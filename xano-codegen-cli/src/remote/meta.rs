@@ -275,33 +275,15 @@ impl MetaClient {
         workspace: u64,
         branch: Option<&str>,
     ) -> Result<Vec<ApiGroupInfo>> {
-        let mut groups = Vec::new();
-        let mut page = 1;
-        // A bound on pages keeps a misbehaving server from looping us forever.
-        for _ in 0..1000 {
-            let mut url = format!(
-                "{}/api:meta/workspace/{workspace}/apigroup?page={page}&per_page=100",
-                trim(origin)
-            );
-            if let Some(branch) = branch {
-                url.push_str(&format!("&branch={}", crate::remote::meta::encode(branch)));
-            }
-            let list: ListShape<ApiGroupInfo> = self.get_json(&url, "the API group list").await?;
-            match list {
-                ListShape::Paged { items, next_page } => {
-                    groups.extend(items);
-                    match next_page {
-                        Some(next) if next > page => page = next,
-                        _ => break,
-                    }
-                }
-                ListShape::Bare(items) | ListShape::Named { workspaces: items } => {
-                    groups.extend(items);
-                    break;
-                }
-            }
-        }
-        Ok(groups)
+        let branch = branch
+            .map(|branch| format!("&branch={}", encode(branch)))
+            .unwrap_or_default();
+        let base = format!("{}/api:meta/workspace/{workspace}/apigroup", trim(origin));
+        self.all_pages(
+            |page| format!("{base}?page={page}&per_page=100{branch}"),
+            "the API group list",
+        )
+        .await
     }
 
     /// The OpenAPI spec of one API group, as Xano sends it (checked to be JSON).
@@ -347,31 +329,43 @@ impl MetaClient {
         workspace: u64,
         group: &ApiGroupInfo,
     ) -> Result<Vec<ApiInfo>> {
-        let mut apis = Vec::new();
+        let base = format!(
+            "{}/api:meta/workspace/{workspace}/apigroup/{}/api",
+            trim(origin),
+            group.id
+        );
+        let what = format!("the endpoints of API group `{}`", group.name);
+        self.all_pages(|page| format!("{base}?page={page}&per_page=100"), &what)
+            .await
+    }
+
+    /// Every item of a list the Meta API pages unevenly: the paging envelope
+    /// (followed through `nextPage`), a bare array, or `{workspaces: […]}`.
+    async fn all_pages<T: DeserializeOwned>(
+        &self,
+        url_of_page: impl Fn(u64) -> String,
+        what: &str,
+    ) -> Result<Vec<T>> {
+        let mut all = Vec::new();
         let mut page = 1;
+        // A bound on pages keeps a misbehaving server from looping us forever.
         for _ in 0..1000 {
-            let url = format!(
-                "{}/api:meta/workspace/{workspace}/apigroup/{}/api?page={page}&per_page=100",
-                trim(origin),
-                group.id
-            );
-            let what = format!("the endpoints of API group `{}`", group.name);
-            let list: ListShape<ApiInfo> = self.get_json(&url, &what).await?;
+            let list: ListShape<T> = self.get_json(&url_of_page(page), what).await?;
             match list {
                 ListShape::Paged { items, next_page } => {
-                    apis.extend(items);
+                    all.extend(items);
                     match next_page {
                         Some(next) if next > page => page = next,
                         _ => break,
                     }
                 }
                 ListShape::Bare(items) | ListShape::Named { workspaces: items } => {
-                    apis.extend(items);
+                    all.extend(items);
                     break;
                 }
             }
         }
-        Ok(apis)
+        Ok(all)
     }
 
     /// The OpenAPI spec of one endpoint of a group.

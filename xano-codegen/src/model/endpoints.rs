@@ -379,14 +379,8 @@ impl<'a> Builder<'a> {
         };
         // Read in name order (nested types are met the same way whatever the
         // spec's key order), kept in the spec's order.
-        let mut by_name: Vec<(usize, &String, &ReferenceOr<Box<Schema>>)> = properties
-            .iter()
-            .enumerate()
-            .map(|(index, (name, property))| (index, name, property))
-            .collect();
-        by_name.sort_by(|a, b| a.1.cmp(b.1));
         let mut fields = Vec::new();
-        for (index, name, property) in by_name {
+        for (index, name, property) in super::by_name(properties) {
             let prop_at = pointer_join(at, &["properties", name]);
             let ctx = Ctx {
                 role: Role::Request,

@@ -555,6 +555,19 @@ pub(super) fn settle_idents(fields: &mut [Field], reserved: &[&str]) {
     }
 }
 
+/// An object's properties in name order, each with its place in the spec:
+/// reading them so meets nested types (and names them) the same way whatever
+/// order the spec's keys come in; fields are put back in spec order after.
+pub(super) fn by_name<T>(properties: &indexmap::IndexMap<String, T>) -> Vec<(usize, &String, &T)> {
+    let mut sorted: Vec<(usize, &String, &T)> = properties
+        .iter()
+        .enumerate()
+        .map(|(index, (name, property))| (index, name, property))
+        .collect();
+    sorted.sort_by(|a, b| a.1.cmp(b.1));
+    sorted
+}
+
 pub(super) fn pointer_join(base: &str, tokens: &[&str]) -> String {
     let mut out = base.to_owned();
     out.push_str(&pointer(tokens));

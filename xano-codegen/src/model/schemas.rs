@@ -303,14 +303,8 @@ impl<'a> Builder<'a> {
         // Properties are read in name order, so that the nested types are met (and
         // named) in the same order however the spec orders its keys; the fields
         // keep the spec's order.
-        let mut by_name: Vec<(usize, &String, &ReferenceOr<Box<Schema>>)> = properties
-            .iter()
-            .enumerate()
-            .map(|(index, (name, property))| (index, name, property))
-            .collect();
-        by_name.sort_by(|a, b| a.1.cmp(b.1));
         let mut fields = Vec::with_capacity(properties.len());
-        for (index, name, property) in by_name {
+        for (index, name, property) in super::by_name(properties) {
             let prop_at = pointer_join(at, &["properties", name]);
             let child = Ctx {
                 role: ctx.role,
