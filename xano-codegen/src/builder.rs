@@ -190,7 +190,14 @@ impl Builder {
     }
 
     /// Generates and writes `$OUT_DIR/<out name>` atomically, returning its path,
-    /// and prints the `cargo:rerun-if-changed` lines.
+    /// and prints the `cargo:rerun-if-changed` lines and every warning as
+    /// `cargo:warning`.
+    ///
+    /// # Errors
+    ///
+    /// What [`crate::generate`] fails with; [`Error::Config`] outside a build
+    /// script (`OUT_DIR` unset) or with neither a spec nor a `xano.toml`;
+    /// [`Error::Read`] or [`Error::Write`] for the files.
     pub fn generate_to_out_dir(&self) -> Result<PathBuf> {
         let out_dir = std::env::var_os("OUT_DIR")
             .map(PathBuf::from)

@@ -212,6 +212,11 @@ pub struct ParsedSpec {
 
 /// Runs `normalize` and `parse` on one spec (the loaded JSON is left as it was:
 /// the repairs are made on one copy).
+///
+/// # Errors
+///
+/// [`Error::Spec`] or [`Error::Unsupported`], with the JSON pointer, when the
+/// repaired document is not OpenAPI 3.0.
 pub fn parse_spec(raw: &RawSpec) -> Result<ParsedSpec> {
     source::on_stack_for(raw.depth, || parse_spec_here(raw))
 }
@@ -242,10 +247,33 @@ pub struct Generation {
     notes: Vec<(String, Vec<Note>)>,
 }
 
-/// Generates clients for `specs` (each its own module).
+/// Generates clients for `specs` (each its own module; a combined workspace
+/// spec gives one module per group).
 ///
 /// The specs are consumed: each one's JSON becomes its typed document in place, so a
 /// large spec never exists twice in memory.
+///
+/// # Errors
+///
+/// [`Error::Spec`], [`Error::Unsupported`] or [`Error::Json`] (with the file and
+/// JSON pointer, or line and column) when a spec cannot be read at all; an
+/// operation that cannot be read is left out with a warning instead.
+/// [`Error::Config`] for a setting that is wrong: a derive that is not a path,
+/// a stream endpoint or rename that names nothing, a rename onto another
+/// endpoint's name.
+///
+/// # Examples
+///
+/// ```
+/// let spec = br#"{"openapi": "3.0.0", "info": {"title": "Shop", "version": "1"},
+///   "servers": [{"url": "https://x.n7.xano.io/api:abc"}],
+///   "paths": {"/books": {"get": {"responses": {"200": {"description": "ok"}}}}}}"#;
+/// let raw = xano_codegen::RawSpec::from_bytes("shop.json", spec)?;
+/// let generation = xano_codegen::generate(vec![raw], &xano_codegen::Settings::default())?;
+/// let code = generation.to_file_source(xano_codegen::Formatting::Builtin)?;
+/// assert!(code.contains("pub async fn get_books("));
+/// # Ok::<(), xano_codegen::Error>(())
+/// ```
 pub fn generate(specs: Vec<RawSpec>, settings: &Settings) -> Result<Generation> {
     let deepest = specs.iter().map(|spec| spec.depth).max().unwrap_or(0);
     source::on_stack_for(deepest, move || generate_here(specs, settings))

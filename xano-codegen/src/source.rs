@@ -122,6 +122,12 @@ impl RawSpec {
     }
 
     /// Reads and parses a spec file within the default [`Limits`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Read`] when the file cannot be read, [`Error::Json`] (line and
+    /// column) when it is not JSON, [`Error::Yaml`] for a YAML spec,
+    /// [`Error::Limit`] past the size or depth limit.
     pub fn from_path(path: &Path) -> Result<Self> {
         Self::from_path_within(path, Limits::default())
     }

@@ -95,6 +95,11 @@ pub fn header(specs: &[(&str, &str)]) -> String {
 /// any other tool would create (`0666` less the umask, usually `0644`), not the
 /// private `0600` of a temporary file: generated code and specs are read by
 /// other users, containers and CI caches.
+///
+/// # Errors
+///
+/// [`Error::Write`] naming `path` when the directory, the temporary file or the
+/// rename fails; the old file is then left as it was.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let fail = |source: std::io::Error| Error::Write {
         path: path.to_owned(),
