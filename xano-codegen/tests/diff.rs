@@ -144,21 +144,31 @@ const EDITS: [(&str, Class, Edit); 20] = [
         true
     }),
     ("input-now-required", Class::Breaking, |spec| {
-        let Some((path, method, name)) = body_property(spec, |n, _| n.len() > 1) else {
-            return false;
-        };
-        let schema = body_schema(spec, &path, &method);
-        let already = schema["required"]
-            .as_array()
-            .is_some_and(|r| r.contains(&json!(name)));
-        if already {
-            return false;
+        // The first optional body input.
+        for (path, method) in operations(spec) {
+            // Looked at without `IndexMut`, which would add what is missing.
+            let found = &spec["paths"][&path][&method]["requestBody"]["content"]["application/json"]
+                ["schema"];
+            if found["properties"].as_object().is_none() {
+                continue;
+            }
+            let schema = body_schema(spec, &path, &method);
+            let required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
+            let optional = schema["properties"]
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(name, _)| name.clone())
+                .find(|name| !required.contains(&json!(name)));
+            if let Some(name) = optional {
+                let mut required: Vec<Value> =
+                    required.into_iter().filter(Value::is_string).collect();
+                required.push(json!(name));
+                schema["required"] = Value::Array(required);
+                return true;
+            }
         }
-        let mut required: Vec<Value> = schema["required"].as_array().cloned().unwrap_or_default();
-        required.retain(Value::is_string);
-        required.push(json!(name));
-        schema["required"] = Value::Array(required);
-        true
+        false
     }),
     ("media-type-changed", Class::Breaking, |spec| {
         let Some((path, method, _)) = body_property(spec, |_, _| true) else {
