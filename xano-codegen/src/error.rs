@@ -6,12 +6,13 @@ use std::path::PathBuf;
 ///
 /// Every variant names the file or URL it is about; spec problems also carry the
 /// JSON pointer (RFC 6901) of the offending node, and JSON syntax errors the line
-/// and column.
+/// and column. `Display` does not repeat the `source()` (the I/O error of
+/// [`Error::Read`] and [`Error::Write`]): print the chain, as the CLI does.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A spec or output file could not be read.
-    #[error("{}: cannot read: {source}", path.display())]
+    #[error("{}: cannot read", path.display())]
     Read {
         /// The file.
         path: PathBuf,
@@ -20,7 +21,7 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The output could not be written (nothing was changed on disk).
-    #[error("{}: cannot write: {source}", path.display())]
+    #[error("{}: cannot write", path.display())]
     Write {
         /// The file.
         path: PathBuf,
