@@ -36,14 +36,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => code,
         Err(err) => {
-            // The error, then its causes: `Display` of each says only its own part.
-            let mut message = err.to_string();
-            let mut cause = std::error::Error::source(&err);
-            while let Some(inner) = cause {
-                message.push_str(&format!(": {inner}"));
-                cause = inner.source();
-            }
-            eprintln!("error: {message}");
+            eprintln!("error: {}", err.with_causes());
             ExitCode::from(2)
         }
     }

@@ -109,6 +109,21 @@ pub enum Error {
     },
 }
 
+impl Error {
+    /// The message and every cause below it on one line (`x.json: cannot read:
+    /// No such file or directory`), as the CLI and the macro print errors;
+    /// for a build script's `panic!("{}", err.with_causes())`.
+    pub fn with_causes(&self) -> String {
+        let mut text = self.to_string();
+        let mut cause = std::error::Error::source(self);
+        while let Some(inner) = cause {
+            text.push_str(&format!(": {inner}"));
+            cause = inner.source();
+        }
+        text
+    }
+}
+
 fn display_pointer(pointer: &str) -> &str {
     if pointer.is_empty() {
         "the document root"

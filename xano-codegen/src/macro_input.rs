@@ -263,7 +263,7 @@ impl MacroInput {
         for spec in &self.specs {
             let path = base.join(spec.value());
             let raw = RawSpec::from_path_within(&path, limits)
-                .map_err(|err| syn::Error::new(spec.span(), with_causes(&err)))?;
+                .map_err(|err| syn::Error::new(spec.span(), err.with_causes()))?;
             tracked.push(path.display().to_string());
             raws.push(raw);
         }
@@ -320,17 +320,6 @@ impl MacroInput {
             #modules
         })
     }
-}
-
-/// An error and its causes on one line: a compile error is all the user sees.
-fn with_causes(err: &crate::Error) -> String {
-    let mut text = err.to_string();
-    let mut cause = std::error::Error::source(err);
-    while let Some(inner) = cause {
-        text.push_str(&format!(": {inner}"));
-        cause = inner.source();
-    }
-    text
 }
 
 #[cfg(test)]
